@@ -1,0 +1,58 @@
+"""Fouille's search library: French analysis, indexing and querying over Whoosh.
+
+Everything the CLI and the web app use is exported here; neither imports Whoosh.
+"""
+
+from .analysis import analyze, fold_accents
+from .errors import (
+    ArticleNotFound,
+    FouilleError,
+    IndexEmpty,
+    IndexIncompatible,
+    IndexLocked,
+    IndexMissing,
+    InputError,
+    InvalidInput,
+    QueryError,
+    UnsupportedInput,
+)
+from .indexing import IndexPlan, IndexReport, check_files, delete_articles, index_files, index_plan
+from .models import Article, Facet, FacetValue, Filters, Hit, Results, Sort, Stats
+from .payload import article_payload, results_payload, stats_payload
+from .querying import Archive
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Archive",
+    "Article",
+    "ArticleNotFound",
+    "Facet",
+    "FacetValue",
+    "Filters",
+    "FouilleError",
+    "Hit",
+    "IndexEmpty",
+    "IndexIncompatible",
+    "IndexLocked",
+    "IndexMissing",
+    "IndexPlan",
+    "IndexReport",
+    "InputError",
+    "InvalidInput",
+    "QueryError",
+    "Results",
+    "Sort",
+    "Stats",
+    "UnsupportedInput",
+    "__version__",
+    "analyze",
+    "article_payload",
+    "check_files",
+    "delete_articles",
+    "fold_accents",
+    "index_files",
+    "index_plan",
+    "results_payload",
+    "stats_payload",
+]

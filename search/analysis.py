@@ -1,0 +1,261 @@
+"""French text analysis: the one pipeline used at index time and at query time.
+
+A text goes through these steps, each a small Whoosh filter:
+
+1. ``FrenchTokenizer`` normalises to Unicode NFC and cuts words: letters and digits, joined by
+   inner hyphens or apostrophes (``covid-19``, ``aujourd'hui``); any other character, a full stop
+   without a following space included, ends a word.
+2. ``ElisionFilter`` drops elided articles and conjunctions (``l'``, ``qu'``, ``jusqu’``...).
+3. ``LowercaseFilter`` then ``LigatureFilter`` (``œ`` → ``oe``, ``æ`` → ``ae``).
+4. ``StopFilter`` drops French function words (accents matter: ``maïs`` is kept, ``mais`` is not).
+5. ``CompoundFilter`` splits hyphenated words into their parts and adds the joined form at the
+   first part's position, so ``cyber-sécurité`` meets ``cybersécurité`` and ``cyber sécurité``.
+6. ``AccentFoldFilter`` strips accents, *before* stemming so that the stemmer sees the same
+   letters whether or not the writer typed accents.
+7. ``StemFilter`` applies NLTK's Snowball French stemmer (cached).
+
+>>> [t.text for t in FrenchAnalyzer()("L’été des cyber-sécurités, jusqu'ici.")]
+['ete', 'cyber', 'cybersecurit', 'securit', 'ici']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from nltk.stem.snowball import FrenchStemmer
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+APOSTROPHES = "'’ʼ"
+HYPHENS = "-‐‑"
+ELISIONS = frozenset(
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
+)
+
+_JOINERS = re.escape(APOSTROPHES + HYPHENS)
+_WORD = re.compile(rf"[^\W_]+(?:[{_JOINERS}][^\W_]+)*")
+_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+_HYPHEN = re.compile(f"[{re.escape(HYPHENS)}]")
+_PART = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def _load_stopwords() -> frozenset[str]:
+    text = resources.files("search").joinpath("stopwords_fr.txt").read_text("utf-8")
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(word for word in words if word)
+
+
+STOPWORDS = _load_stopwords()
+
+
+@lru_cache(maxsize=200_000)
+def fold_accents(text: str) -> str:
+    """Return text without diacritics.
+
+    >>> fold_accents("Élysée, maïs, ça")
+    'Elysee, mais, ca'
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
+
+
+_stemmer = FrenchStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Snowball French stem of an accent-folded, lowercase word.
+
+    >>> stem("retraites"), stem("cybersecurite")
+    ('retrait', 'cybersecurit')
+    """
+    if not word.isalpha():
+        # Codes such as "5g" or "covid19" and words such as "aujourd'hui" stay whole.
+        return word
+    return _stemmer.stem(word)
+
+
+class FrenchTokenizer(Tokenizer):
+    """Cut NFC-normalised text into words, keeping inner hyphens and apostrophes."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for pos, match in enumerate(_WORD.finditer(value), start_pos):
+            token.text = match.group()
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class ElisionFilter(Filter):
+    """Drop an elided prefix (``l'``, ``qu’``, ``jusqu'``) and unify apostrophes to ``'``."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            cut = _APOSTROPHE.search(text)
+            if cut is not None:
+                if text[: cut.start()].lower() in ELISIONS:
+                    text = text[cut.end() :]
+                    if t.chars:
+                        t.startchar += cut.end()
+                t.text = _APOSTROPHE.sub("'", text)
+            yield t
+
+
+class LigatureFilter(Filter):
+    """Spell out the ligatures ``œ`` and ``æ``."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "œ" in t.text or "æ" in t.text:
+                t.text = t.text.replace("œ", "oe").replace("æ", "ae")
+            yield t
+
+
+class StopFilter(Filter):
+    """Drop French function words, or mark them stopped when stopwords are kept."""
+
+    def __init__(self, stoplist=STOPWORDS):
+        self.stops = stoplist
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text in self.stops:
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+            else:
+                yield t
+
+
+class CompoundFilter(Filter):
+    """Split hyphenated words into their parts, add the joined form, and number positions.
+
+    Positions are assigned here, after stopwords are gone, so that a phrase such as
+    ``réforme des retraites`` is found whatever function words stand between its words.
+    """
+
+    def __init__(self, stoplist=STOPWORDS):
+        self.stops = stoplist
+
+    def __call__(self, tokens):
+        pos = 0
+        for t in tokens:
+            if not _HYPHEN.search(t.text):
+                t.pos = pos
+                pos += 1
+                yield t
+                continue
+            pieces = self._expand(t, pos)
+            yield from pieces
+            pos = max((p.pos for p in pieces), default=pos - 1) + 1
+
+    def _expand(self, t, pos):
+        start = t.startchar if t.chars else 0
+        parts = [(m.group(), m.start()) for m in _PART.finditer(t.text)]
+        pieces = []
+        for part, offset in parts:
+            if part in self.stops:
+                continue
+            piece = t.copy()
+            piece.text, piece.pos = part, pos + len(pieces)
+            if t.chars:
+                piece.startchar = start + offset
+                piece.endchar = piece.startchar + len(part)
+            pieces.append(piece)
+        joined = t.copy()
+        joined.text, joined.pos, joined.compound = "".join(p for p, _ in parts), pos, True
+        pieces.insert(1 if pieces else 0, joined)
+        return pieces
+
+
+class AccentFoldFilter(Filter):
+    """Strip diacritics, so that ``Élysée`` and ``Elysee`` meet."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_accents(t.text)
+            yield t
+
+
+class StemFilter(Filter):
+    """Reduce each word to its Snowball French stem."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+def FrenchAnalyzer():
+    """Return the analyzer for French article text (index and query time alike)."""
+    return (
+        FrenchTokenizer()
+        | ElisionFilter()
+        | LowercaseFilter()
+        | LigatureFilter()
+        | StopFilter()
+        | CompoundFilter()
+        | AccentFoldFilter()
+        | StemFilter()
+    )
+
+
+def NameAnalyzer():
+    """Return the analyzer for names (authors, sources): no stopwords, no stemming."""
+    return (
+        FrenchTokenizer()
+        | ElisionFilter()
+        | LowercaseFilter()
+        | LigatureFilter()
+        | (AccentFoldFilter())
+    )
+
+
+def analyze(text: str) -> list[str]:
+    """Return the index terms of a French text, in order.
+
+    >>> analyze("Les données personnelles d’aujourd’hui")
+    ['don', 'personnel', "aujourd'hui"]
+    """
+    return [t.text for t in _ANALYZER(text)]
+
+
+_ANALYZER = FrenchAnalyzer()

@@ -1,0 +1,63 @@
+"""Exceptions raised by the search package; the CLI and the web app turn them into messages."""
+
+from __future__ import annotations
+
+
+class FouilleError(Exception):
+    """Base class of every error Fouille reports to a user."""
+
+
+class IndexMissing(FouilleError):
+    """No index exists at the given location."""
+
+
+class IndexEmpty(FouilleError):
+    """The index exists but holds no article."""
+
+
+class IndexIncompatible(FouilleError):
+    """The index was built by a version of Fouille with another schema."""
+
+
+class IndexLocked(FouilleError):
+    """Another process is writing to the index."""
+
+
+class ArticleNotFound(FouilleError):
+    """No article has the requested id."""
+
+
+class InputError(FouilleError):
+    """One record of an input file cannot be indexed."""
+
+    def __init__(self, path: str, line: int | None, field: str | None, message: str):
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class InvalidInput(FouilleError):
+    """An input file holds records that cannot be indexed; nothing from it was written."""
+
+    def __init__(self, path: str, errors: list[InputError]):
+        self.path = path
+        self.errors = errors
+        super().__init__(f"{path}: {len(errors)} invalid record(s)")
+
+
+class UnsupportedInput(FouilleError):
+    """A path is neither a supported file nor a folder."""
+
+
+class QueryError(FouilleError):
+    """A search request has an invalid parameter."""

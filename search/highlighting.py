@@ -1,0 +1,75 @@
+"""Snippets: the passages of a text where the query's words occur, marked as written.
+
+Matching is done on index terms (stems, accents folded), so ``cybersecurite`` marks
+``Cybersécurités``; the text shown is the article's own, HTML-escaped.
+
+>>> make_snippet("Les <b>cybersécurités</b> d’hier.", {"cybersecurit"})
+'Les &lt;b&gt;<mark>cybersécurités</mark>&lt;/b&gt; d’hier.'
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
+
+from .analysis import FrenchAnalyzer
+
+_ANALYZER = FrenchAnalyzer()
+SNIPPET_CHARS = 240
+
+
+class MarkFormatter(Formatter):
+    """Wrap matches in ``<mark>``, escape the rest, and cut fragments at word boundaries."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return escape(text, quote=False)
+
+    def format_token(self, text: str, token, replace: bool = False) -> str:
+        return f"<mark>{self._text(text[token.startchar : token.endchar])}</mark>"
+
+    def format_fragment(self, fragment, replace: bool = False) -> str:
+        fragment.startchar = _word_start(fragment.text, fragment.startchar)
+        fragment.endchar = _word_end(fragment.text, fragment.endchar)
+        return super().format_fragment(fragment, replace).strip()
+
+    def format(self, fragments, replace: bool = False) -> str:
+        if not fragments:
+            return ""
+        html = self.between.join(self.format_fragment(f, replace) for f in fragments)
+        lead = "… " if fragments[0].startchar > 0 else ""
+        tail = " …" if fragments[-1].endchar < len(fragments[-1].text) else ""
+        return f"{lead}{html}{tail}"
+
+
+def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
+    """Return HTML of up to two passages of text around the terms, or of its beginning."""
+    if terms:
+        fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
+        marked = highlight(text, terms, _ANALYZER, fragmenter, MarkFormatter(), top=2)
+        if marked:
+            return marked
+    end = _word_end(text, max_chars) if len(text) > max_chars else len(text)
+    return escape(text[:end].strip(), quote=False) + (" …" if end < len(text) else "")
+
+
+def mark_all(text: str, terms: set[str]) -> str:
+    """Return the whole text as HTML with every occurrence of the terms marked."""
+    marked = ""
+    if terms:
+        marked = highlight(text, terms, _ANALYZER, WholeFragmenter(), MarkFormatter(), top=1)
+    return marked or escape(text, quote=False)
+
+
+def _word_start(text: str, index: int) -> int:
+    space = text.rfind(" ", max(0, index - 30), index + 1)
+    return 0 if index <= 0 else (space + 1 if space >= 0 else index)
+
+
+def _word_end(text: str, index: int) -> int:
+    if len(text) - index <= 30:
+        return len(text)
+    space = text.find(" ", index, index + 30)
+    return space if space >= 0 else index

@@ -1,0 +1,46 @@
+"""Read JSON Lines files (``.jsonl``, ``.ndjson``, optionally gzip-compressed)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict | InputError]]:
+    """Yield each line's number with its object, or with the error that line holds."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    line = 0
+    try:
+        with opener(path, "rb") as lines:
+            for line, raw in enumerate(lines, 1):
+                if raw.strip():
+                    yield line, _decode(raw, str(path), line)
+    except (EOFError, OSError, zlib.error) as error:
+        yield (
+            line + 1,
+            InputError(
+                str(path),
+                line + 1,
+                None,
+                f"cannot read past this point ({error}); the file is "
+                "truncated or damaged: copy it again from its source",
+            ),
+        )
+
+
+def _decode(raw: bytes, path: str, line: int) -> dict | InputError:
+    try:
+        text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        return InputError(
+            path, line, None, f"invalid UTF-8 at byte {error.start}; save the file as UTF-8"
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        return InputError(path, line, None, f"malformed JSON at column {error.colno}: {error.msg}")

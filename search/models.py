@@ -1,0 +1,111 @@
+"""Plain data classes passed between the search package and its callers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as stored in the index."""
+
+    id: str
+    title: str
+    body: str
+    url: str = ""
+    summary: str = ""
+    author: str = ""
+    source: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    published: datetime | None = None
+
+
+class Sort(Enum):
+    """Orders a result list can take."""
+
+    RELEVANCE = "pertinence"
+    NEWEST = "recent"
+    OLDEST = "ancien"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on a search: values of one facet are alternatives, facets combine."""
+
+    sections: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article in a result list, with its highlighted snippet."""
+
+    id: str
+    title: str
+    url: str
+    published: datetime | None
+    author: str
+    source: str
+    section: str
+    tags: tuple[str, ...]
+    score: float
+    snippet: str
+    title_html: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet and how many matching articles carry it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Counts of one field's values over all matching articles."""
+
+    name: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of results for a query, with facet counts over all its matches."""
+
+    query: str
+    total: int
+    took_ms: float
+    page: int
+    per_page: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...]
+    # True when the query's syntax could not be read and its words were searched instead.
+    syntax_fallback: bool = False
+    terms: tuple[str, ...] = field(default=())
+
+    @property
+    def pages(self) -> int:
+        """Return the number of result pages."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What an index holds."""
+
+    path: str
+    documents: int
+    last_update: datetime | None
+    size_bytes: int
+    first_published: datetime | None
+    last_published: datetime | None
+    sections: tuple[FacetValue, ...]

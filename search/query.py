@@ -1,0 +1,244 @@
+"""Read the query syntax readers type and build the Whoosh query for it.
+
+Words are alternatives ranked by how many of them an article holds; ``+mot`` requires a word,
+``-mot`` (or ``NOT``/``SAUF``) excludes it, ``"une phrase"`` keeps words together, ``AND``/``ET``
+and ``OR``/``OU`` combine, ``titre:``/``auteur:``/``rubrique:``/``tag:`` restrict to a field, and
+``mot*`` matches words that begin with ``mot``. A query whose syntax does not hold together is
+searched as plain words, and the result says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analysis import FrenchAnalyzer, NameAnalyzer, fold_accents, stem
+from .schema import FIELD_NAMES, TEXT_FIELDS
+
+OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
+MAX_CLAUSES = 64
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<paren>[()])|(?P<mod>[+-])?(?:(?P<field>[^\W\d_][\w-]*):)?"
+    r'(?:"(?P<phrase>[^"]*)(?P<close>"?)|(?P<word>[^\s()"]+)))'
+)
+_FRENCH = FrenchAnalyzer()
+_NAMES = NameAnalyzer()
+
+
+class SyntaxProblem(Exception):
+    """The query's operators, brackets or quotes do not hold together."""
+
+
+@dataclass
+class Parsed:
+    """A query ready to run, with what ranking and highlighting need to know of it."""
+
+    query: wq.Query | None
+    # One entry per top-level word or phrase: (field, term, is_prefix) any of which matches it.
+    groups: list[frozenset[tuple[str, str, bool]]] = field(default_factory=list)
+    syntax_fallback: bool = False
+
+
+def parse_query(text: str) -> Parsed:
+    """Return the Whoosh query for a reader's query text.
+
+    >>> parse_query("réforme des retraites").query
+    Or([Or([Term('title', 'reform', boost=3.0), Term('summary', 'reform', boost=1.5), \
+Term('body', 'reform')]), Or([Term('title', 'retrait', boost=3.0), \
+Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
+    """
+    try:
+        return _Parser(_lex(text)).parse()
+    except SyntaxProblem:
+        plain = " ".join(m["word"] or m["phrase"] or "" for m in _TOKEN.finditer(text))
+        words = re.sub(r"[^\w'’ʼ-]+", " ", plain)
+        words = " ".join(w.strip("-") for w in words.split() if w.upper() not in OPERATORS)
+        parsed = _Parser(_lex(words)).parse()
+        parsed.syntax_fallback = True
+        return parsed
+
+
+def _lex(text: str) -> list[dict]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        token = {k: v for k, v in match.groupdict().items() if v is not None}
+        if token.get("word") in OPERATORS and "mod" not in token and "field" not in token:
+            token = {"op": OPERATORS[token["word"]]}
+        elif "phrase" in token and not token.get("close"):
+            raise SyntaxProblem("unbalanced quote")
+        tokens.append(token)
+    return tokens[: MAX_CLAUSES * 2]
+
+
+class _Parser:
+    """Recursive descent over: expr := seq (OR seq)*; seq := clause+; clause := [+|-] and."""
+
+    def __init__(self, tokens: list[dict]):
+        self.tokens, self.at = tokens, 0
+        self.groups: list[frozenset[tuple[str, str, bool]]] = []
+
+    def parse(self) -> Parsed:
+        query = self.expr(top=True)
+        if self.at < len(self.tokens):
+            raise SyntaxProblem("unexpected closing bracket")
+        return Parsed(query, self.groups)
+
+    def peek(self) -> dict | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> dict:
+        self.at += 1
+        return self.tokens[self.at - 1]
+
+    def expr(self, top=False) -> wq.Query | None:
+        alternatives = [self.seq(top)]
+        while (token := self.peek()) and token.get("op") == "OR":
+            self.take()
+            alternatives.append(self.seq(False))
+        if len(alternatives) > 1:
+            self.groups = []  # Coordination only ranks a plain list of words.
+        alternatives = [q for q in alternatives if q is not None]
+        return _or(alternatives)
+
+    def seq(self, top: bool) -> wq.Query | None:
+        must, should, must_not = [], [], []
+        start = self.at
+        while (token := self.peek()) and token.get("op") != "OR" and token.get("paren") != ")":
+            query, mod = self.conjunction()
+            if query is None:
+                continue
+            kind = {"+": must, "-": must_not}.get(mod, should)
+            kind.append(query)
+            if top and kind is not must_not:
+                self.groups.append(_group(query))
+        if self.at == start and self.peek() is not None:
+            raise SyntaxProblem("OR without a left side")
+        return _boolean(must, should, must_not)
+
+    def conjunction(self) -> tuple[wq.Query | None, str | None]:
+        first, mod = self.unary()
+        parts = {None: [first], "-": []}
+        while (token := self.peek()) and token.get("op") == "AND":
+            self.take()
+            query, part_mod = self.unary()
+            parts["-" if part_mod == "-" else None].append(query)
+        if len(parts[None]) == 1 and not parts["-"]:
+            return first, mod
+        return _boolean(parts[None], [], parts["-"]), mod
+
+    def unary(self) -> tuple[wq.Query | None, str | None]:
+        token = self.peek()
+        if token is None:
+            raise SyntaxProblem("operator without an operand")
+        if token.get("op") == "NOT":
+            self.take()
+            return self.unary()[0], "-"
+        if token.get("op"):
+            raise SyntaxProblem(f"misplaced {token['op']}")
+        self.take()
+        if token.get("paren") == "(":
+            inner = self.expr()
+            closing = self.peek()
+            if closing is None or closing.get("paren") != ")":
+                raise SyntaxProblem("unclosed bracket")
+            self.take()
+            return inner, None
+        if token.get("paren") == ")":
+            raise SyntaxProblem("unexpected closing bracket")
+        return self.atom(token), token.get("mod")
+
+    def atom(self, token: dict) -> wq.Query | None:
+        name = token.get("field")
+        target = FIELD_NAMES.get(fold_accents(name.lower())) if name else None
+        if name and target is None:
+            # "Note:" is text, not a field: search the name as a word too.
+            rest = {k: v for k, v in token.items() if k != "field"}
+            return _or([_text_query(None, name), self.atom(rest)])
+        if "phrase" in token:
+            return _text_query(target, token["phrase"], phrase=True)
+        word = token["word"]
+        if word.endswith("*") and word.strip("*"):
+            return _prefix_query(target, word.strip("*"))
+        return _text_query(target, word.replace("*", " "))
+
+
+def _text_query(target: str | None, text: str, phrase: bool = False) -> wq.Query | None:
+    if target in ("section_key", "tag_keys"):
+        return wq.Term(target, fold_accents(" ".join(text.lower().split())))
+    if target in ("author", "source"):
+        return _phrase(target, [t.text for t in _NAMES(text)])
+    fields = [target] if target else list(TEXT_FIELDS)
+    return _or([_field_query(f, text, phrase) for f in fields])
+
+
+def _field_query(fieldname: str, text: str, phrase: bool) -> wq.Query | None:
+    boost = TEXT_FIELDS[fieldname]
+    # Whoosh reuses one token object: read each token as it passes.
+    tokens = [(t.text, getattr(t, "compound", False)) for t in _FRENCH(text)]
+    words = [text for text, compound in tokens if not compound]
+    joined = [text for text, compound in tokens if compound]
+    query = _phrase(fieldname, words, boost)
+    if joined and len(joined) == 1 and not phrase:
+        # "cyber-sécurité" also finds "cybersécurité".
+        query = _or([wq.Term(fieldname, joined[0], boost=boost), query])
+    elif phrase and len(words) == 2:
+        # "cyber sécurité" also finds "cybersécurité".
+        glued = [t.text for t in _FRENCH(re.sub(r"[\s\W]+", "", text))]
+        if len(glued) == 1 and glued[0] not in words:
+            query = _or([wq.Term(fieldname, glued[0], boost=boost), query])
+    return query
+
+
+def _prefix_query(target: str | None, text: str) -> wq.Query:
+    word = fold_accents(text.lower())
+    stemmed = stem(word)
+    # Index terms are stems: "sécurité*" must look for "securit", a prefix of "securite".
+    prefix = stemmed if word.startswith(stemmed) else word
+    fields = [target] if target in TEXT_FIELDS else list(TEXT_FIELDS)
+    return _or([wq.Prefix(f, prefix, boost=TEXT_FIELDS[f]) for f in fields])
+
+
+def _group(query: wq.Query) -> frozenset[tuple[str, str, bool]]:
+    entries = set()
+    if isinstance(query, wq.AndNot):
+        query = query.a
+    for leaf in query.leaves():
+        if isinstance(leaf, wq.Prefix):
+            entries.add((leaf.fieldname, leaf.text, True))
+        else:
+            entries.update((f, t, False) for f, t in leaf.iter_all_terms())
+    return frozenset(entries)
+
+
+def _boolean(must: list, should: list, must_not: list) -> wq.Query | None:
+    positive = _and(must)
+    if should:
+        positive = wq.AndMaybe(positive, _or(should)) if positive else _or(should)
+    if must_not:
+        return wq.AndNot(positive or wq.Every(), _or(must_not))
+    return positive
+
+
+def _phrase(fieldname: str, words: list[str], boost: float = 1.0) -> wq.Query | None:
+    if not words:
+        return None
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0], boost=boost)
+    return wq.Phrase(fieldname, words, boost=boost)
+
+
+def _or(queries: list) -> wq.Query | None:
+    queries = [q for q in queries if q is not None]
+    if len(queries) < 2:
+        return queries[0] if queries else None
+    return wq.Or(queries)
+
+
+def _and(queries: list) -> wq.Query | None:
+    queries = [q for q in queries if q is not None]
+    if len(queries) < 2:
+        return queries[0] if queries else None
+    return wq.And(queries)

@@ -1,0 +1,32 @@
+"""Fouille's web front end: a French search page and a JSON API over one index."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import errors, formatting, views
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the web app; settings come from defaults, then FOUILLE_* variables or test_config."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX="index", PER_PAGE=10)
+    if test_config is None:
+        app.config.from_prefixed_env("FOUILLE")
+    else:
+        app.config.from_mapping(test_config)
+    app.register_blueprint(views.bp)
+    errors.register(app)
+    formatting.register(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
