@@ -154,10 +154,12 @@ def stats_command(index_dir, as_json):
     if as_json:
         click.echo(json.dumps(stats_payload(stats), ensure_ascii=False, indent=2))
         return
-    span = f"{stats.first_published:%Y-%m-%d} to {stats.last_published:%Y-%m-%d}"
+    span = "no dates"
+    if stats.first_published and stats.last_published:
+        span = f"{stats.first_published:%Y-%m-%d} to {stats.last_published:%Y-%m-%d}"
     click.echo(f"Index:       {stats.path}")
     click.echo(f"Articles:    {stats.documents:,}")
-    click.echo(f"Published:   {span if stats.first_published else 'no dates'}")
+    click.echo(f"Published:   {span}")
     click.echo(f"Size:        {stats.size_bytes / 1e6:.1f} MB")
     click.echo(f"Last update: {stats.last_update:%Y-%m-%d %H:%M}" if stats.last_update else "")
     click.echo("Sections:    " + ", ".join(f"{s.value} ({s.count:,})" for s in stats.sections))

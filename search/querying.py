@@ -72,7 +72,9 @@ class Archive:
         with self._lock:
             searcher = self._current()
             if searcher.doc_count() == 0:
-                raise IndexEmpty(f"{self.path}: the index holds no article")
+                raise IndexEmpty(
+                    f"{self.path}: the index holds no article; add some with: fouille index PATH"
+                )
             return _search(searcher, query, filters or Filters(), sort, page, per_page)
 
     def get_article(self, article_id: str) -> Article:

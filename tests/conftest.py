@@ -1,5 +1,6 @@
 """Shared fixtures: small real indexes on disk, built from articles written here."""
 
+import gzip
 import json
 from pathlib import Path
 
@@ -85,9 +86,11 @@ ARTICLES = [
 ]
 
 
-def write_jsonl(path: Path, articles: list[dict]) -> Path:
-    """Write articles as JSON Lines and return the path."""
-    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+def write_jsonl(path: Path, records: list) -> Path:
+    """Write records as JSON Lines (gzip-compressed when the name ends in .gz)."""
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
     return path
 
 

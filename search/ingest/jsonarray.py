@@ -32,30 +32,40 @@ def read_json(path: Path) -> Iterator[tuple[int, dict | InputError]]:
             ),
         )
         return
+    key = None
     if isinstance(data, dict):
-        items = next(
-            (data[k] for k in ("articles", "items") if isinstance(data.get(k), list)), None
-        )
-        if items is None:
+        key = next((k for k in ("articles", "items") if isinstance(data.get(k), list)), None)
+        if key is None:
             yield 1, data
             return
-    elif isinstance(data, list):
-        items = data
-    else:
+    elif not isinstance(data, list):
         yield 1, InputError(str(path), 1, None, "expected an array of article objects")
         return
-    yield from zip(_item_lines(text), items, strict=False)
+    yield from _items(text, _skip_space(text, 0) if key is None else _member_start(text, key))
 
 
-def _item_lines(text: str) -> Iterator[int]:
-    """Yield the line on which each element of the file's (first) array starts."""
-    index = text.index("[")
+def _items(text: str, index: int) -> Iterator[tuple[int, object]]:
+    """Yield each element of the array starting at index, with the line it starts on."""
+    index += 1  # past "["
+    while (index := _skip_space(text, index, ",")) < len(text) and text[index] != "]":
+        item, end = _DECODER.raw_decode(text, index)
+        yield text.count("\n", 0, index) + 1, item
+        index = end
+
+
+def _member_start(text: str, key: str) -> int:
+    """Return where the value of the top-level object's member key starts."""
+    index = _skip_space(text, 0) + 1  # past "{"
     while True:
-        index += 1
-        while index < len(text) and text[index] in " \t\r\n,":
-            index += 1
-        if index >= len(text) or text[index] == "]":
-            return
-        yield text.count("\n", 0, index) + 1
+        index = _skip_space(text, index, ",")
+        name, index = _DECODER.raw_decode(text, index)
+        index = _skip_space(text, index, ":")
+        if name == key:
+            return index
         _, index = _DECODER.raw_decode(text, index)
-        index -= 1
+
+
+def _skip_space(text: str, index: int, also: str = "") -> int:
+    while index < len(text) and (text[index].isspace() or text[index] in also):
+        index += 1
+    return index

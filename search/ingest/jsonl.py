@@ -13,7 +13,7 @@ from ..errors import InputError
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict | InputError]]:
     """Yield each line's number with its object, or with the error that line holds."""
-    opener = gzip.open if path.suffix == ".gz" else open
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
     line = 0
     try:
         with opener(path, "rb") as lines:
