@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt index clean
+.PHONY: run test lint fmt index clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,21 @@ index: $(VENV)/.installed
 run: index
 	$(BIN)/fouille serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
+# Browser tests drive Debian's chromium (Playwright never downloads a browser here) and
+# inject axe-core from npm; both are installed once, when missing.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
+browser: $(AXE)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 fmt: $(VENV)/.installed-test

@@ -4,6 +4,7 @@ Everything the CLI and the web app use is exported here; neither imports Whoosh.
 """
 
 from .analysis import analyze, fold_accents
+from .archive import Archive
 from .errors import (
     ArticleNotFound,
     FouilleError,
@@ -12,14 +13,35 @@ from .errors import (
     IndexLocked,
     IndexMissing,
     InputError,
+    InvalidDate,
+    InvalidDateRange,
     InvalidInput,
+    InvalidPage,
     QueryError,
     UnsupportedInput,
 )
-from .indexing import IndexPlan, IndexReport, check_files, delete_articles, index_files, index_plan
-from .models import Article, Facet, FacetValue, Filters, Hit, Results, Sort, Stats
-from .payload import article_payload, results_payload, stats_payload
-from .querying import Archive
+from .indexing import (
+    IndexPlan,
+    IndexReport,
+    build_index,
+    check_files,
+    delete_articles,
+    index_files,
+    index_plan,
+)
+from .models import (
+    Article,
+    ArticleView,
+    Completion,
+    Facet,
+    FacetValue,
+    Filters,
+    Hit,
+    Results,
+    Sort,
+    Stats,
+)
+from .payload import article_payload, completion_payload, results_payload, stats_payload
 
 __version__ = "0.1.0"
 
@@ -27,6 +49,8 @@ __all__ = [
     "Archive",
     "Article",
     "ArticleNotFound",
+    "ArticleView",
+    "Completion",
     "Facet",
     "FacetValue",
     "Filters",
@@ -39,6 +63,9 @@ __all__ = [
     "IndexPlan",
     "IndexReport",
     "InputError",
+    "InvalidDate",
+    "InvalidDateRange",
+    "InvalidPage",
     "InvalidInput",
     "QueryError",
     "Results",
@@ -48,7 +75,9 @@ __all__ = [
     "__version__",
     "analyze",
     "article_payload",
+    "build_index",
     "check_files",
+    "completion_payload",
     "delete_articles",
     "fold_accents",
     "index_files",

@@ -249,6 +249,11 @@ def NameAnalyzer():
     )
 
 
+def WordAnalyzer():
+    """Return the analyzer for the vocabulary of words as written (spelling suggestions)."""
+    return FrenchTokenizer() | ElisionFilter() | LowercaseFilter() | StopFilter()
+
+
 def analyze(text: str) -> list[str]:
     """Return the index terms of a French text, in order.
 

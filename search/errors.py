@@ -61,3 +61,15 @@ class UnsupportedInput(FouilleError):
 
 class QueryError(FouilleError):
     """A search request has an invalid parameter."""
+
+
+class InvalidPage(QueryError):
+    """The page number or page size is out of range."""
+
+
+class InvalidDate(QueryError):
+    """A date filter is not a date."""
+
+
+class InvalidDateRange(QueryError):
+    """The date range ends before it starts."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,29 @@ def index_files(index_dir: Path, paths: list[Path], **options) -> IndexReport:
     return index_plan(index_dir, check_files(paths), **options)
 
 
+def build_index(
+    index_dir: Path,
+    articles: Iterable[Article],
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Create a fresh index in index_dir holding articles with unique ids; return their count."""
+    batch = _Batch(create_index(index_dir), batch_size)
+    count = 0
+    try:
+        for article in articles:
+            batch.write(article, fingerprint(article), replace=False)
+            count += 1
+            if progress:
+                progress(1)
+    except BaseException:
+        batch.cancel()
+        raise
+    batch.commit()
+    return count
+
+
 def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     """Remove the articles with these ids and return the ids that were not in the index."""
     ix = open_index(index_dir)
@@ -193,6 +216,7 @@ def _document(article: Article, digest: str) -> dict:
         "section_key": fold_accents(article.section.lower()),
         "tag_keys": ",".join(fold_accents(tag.lower()) for tag in article.tags),
         "fingerprint": digest,
+        "words": "\n".join((article.title, article.summary, article.body)),
     }
     if article.published is not None:
         document["published"] = article.published

@@ -90,12 +90,36 @@ class Results:
     facets: tuple[Facet, ...]
     # True when the query's syntax could not be read and its words were searched instead.
     syntax_fallback: bool = False
+    # True when the query had more words than are searched; the first ones were kept.
+    truncated: bool = False
+    # The query with likely typos corrected, when some words are unknown to the index.
+    suggestion: str | None = None
     terms: tuple[str, ...] = field(default=())
 
     @property
     def pages(self) -> int:
         """Return the number of result pages."""
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article ready to show, with the words of a query marked in its text."""
+
+    article: Article
+    title_html: str
+    summary_html: str
+    paragraphs_html: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Ways to finish what a reader is typing: frequent words and matching titles."""
+
+    text: str
+    words: tuple[str, ...]
+    # (article id, title) pairs.
+    titles: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .models import Article, Results, Stats
+from .models import Article, Completion, Results, Stats
 
 
 def results_payload(results: Results) -> dict:
@@ -16,6 +16,8 @@ def results_payload(results: Results) -> dict:
         "page": results.page,
         "per_page": results.per_page,
         "syntax_fallback": results.syntax_fallback,
+        "truncated": results.truncated,
+        "suggestion": results.suggestion,
         "hits": [
             {
                 "id": hit.id,
@@ -51,6 +53,15 @@ def article_payload(article: Article) -> dict:
         "tags": list(article.tags),
         "summary": article.summary,
         "body": article.body,
+    }
+
+
+def completion_payload(completion: Completion) -> dict:
+    """Return search-as-you-type suggestions as plain JSON-ready data."""
+    return {
+        "query": completion.text,
+        "words": list(completion.words),
+        "titles": [{"id": i, "title": t} for i, t in completion.titles],
     }
 
 

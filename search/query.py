@@ -18,7 +18,8 @@ from .analysis import FrenchAnalyzer, NameAnalyzer, fold_accents, stem
 from .schema import FIELD_NAMES, TEXT_FIELDS
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
-MAX_CLAUSES = 64
+# Longer queries are cut here (and the result says so): each word costs a posting-list scan.
+MAX_WORDS = 32
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<mod>[+-])?(?:(?P<field>[^\W\d_][\w-]*):)?"
@@ -39,7 +40,10 @@ class Parsed:
     query: wq.Query | None
     # One entry per top-level word or phrase: (field, term, is_prefix) any of which matches it.
     groups: list[frozenset[tuple[str, str, bool]]] = field(default_factory=list)
+    # The plain words typed (no field, no operator, no wildcard), for spelling suggestions.
+    words: list[str] = field(default_factory=list)
     syntax_fallback: bool = False
+    truncated: bool = False
 
 
 def parse_query(text: str) -> Parsed:
@@ -51,26 +55,41 @@ Term('body', 'reform')]), Or([Term('title', 'retrait', boost=3.0), \
 Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
     """
     try:
-        return _Parser(_lex(text)).parse()
+        tokens, truncated = _lex(text)
+        parsed = _Parser(tokens).parse()
     except SyntaxProblem:
         plain = " ".join(m["word"] or m["phrase"] or "" for m in _TOKEN.finditer(text))
         words = re.sub(r"[^\w'’ʼ-]+", " ", plain)
         words = " ".join(w.strip("-") for w in words.split() if w.upper() not in OPERATORS)
-        parsed = _Parser(_lex(words)).parse()
+        tokens, truncated = _lex(words)
+        parsed = _Parser(tokens).parse()
         parsed.syntax_fallback = True
-        return parsed
+    parsed.truncated = truncated
+    return parsed
 
 
-def _lex(text: str) -> list[dict]:
-    tokens = []
+def _lex(text: str) -> tuple[list[dict], bool]:
+    """Return the query's tokens, at most MAX_WORDS words and phrases, and whether it was cut."""
+    tokens, words = [], 0
     for match in _TOKEN.finditer(text):
         token = {k: v for k, v in match.groupdict().items() if v is not None}
         if token.get("word") in OPERATORS and "mod" not in token and "field" not in token:
             token = {"op": OPERATORS[token["word"]]}
         elif "phrase" in token and not token.get("close"):
             raise SyntaxProblem("unbalanced quote")
+        elif "paren" not in token:
+            words += 1
+            if words > MAX_WORDS:
+                return _close_brackets(tokens), True
         tokens.append(token)
-    return tokens[: MAX_CLAUSES * 2]
+    return tokens, False
+
+
+def _close_brackets(tokens: list[dict]) -> list[dict]:
+    while tokens and ("op" in tokens[-1] or tokens[-1].get("paren") == "("):
+        tokens.pop()
+    depth = sum({"(": 1, ")": -1}.get(t.get("paren"), 0) for t in tokens)
+    return tokens + [{"paren": ")"}] * max(depth, 0)
 
 
 class _Parser:
@@ -79,12 +98,13 @@ class _Parser:
     def __init__(self, tokens: list[dict]):
         self.tokens, self.at = tokens, 0
         self.groups: list[frozenset[tuple[str, str, bool]]] = []
+        self.words: list[str] = []
 
     def parse(self) -> Parsed:
         query = self.expr(top=True)
         if self.at < len(self.tokens):
             raise SyntaxProblem("unexpected closing bracket")
-        return Parsed(query, self.groups)
+        return Parsed(query, self.groups, self.words)
 
     def peek(self) -> dict | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -162,6 +182,8 @@ class _Parser:
         word = token["word"]
         if word.endswith("*") and word.strip("*"):
             return _prefix_query(target, word.strip("*"))
+        if not name and "*" not in word:
+            self.words.append(word)
         return _text_query(target, word.replace("*", " "))
 
 

@@ -1,135 +1,34 @@
-"""Search an index: ranked hits with snippets, facet counts, filters, sorting and pages."""
+"""Run a search: ranked hits with snippets, facet counts, filters, sorting and pages."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import sorting
 
-from .errors import ArticleNotFound, IndexEmpty, QueryError
+from .errors import InvalidDateRange
+from .facets import as_text, facet_counts, facet_definitions
 from .highlighting import make_snippet, mark_all
-from .models import Article, Facet, FacetValue, Filters, Hit, Results, Sort, Stats
+from .models import Article, Filters, Hit, Results, Sort
 from .query import Parsed, parse_query
 from .schema import TEXT_FIELDS
-from .store import open_index
+from .suggestions import spelling_suggestion
 
 # Hits reordered by coordination (how many of the query's words they hold); beyond this
 # window, BM25F order stands, so that pages never repeat or skip an article.
 RESCORE_WINDOW = 200
 MAX_PER_PAGE = 100
-FACET_FIELDS = {
-    "section": "section",
-    "author": "author_label",
-    "source": "source_label",
-    "tags": "tags",
-    "year": "year",
-}
-FACET_SIZE = 20
 
 
-class Archive:
-    """An index opened for searching, reopened when a newer version is committed."""
-
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self._index = open_index(self.path)
-        self._searcher = None
-        # Whoosh searchers are not thread-safe; a worker serves one request at a time.
-        self._lock = threading.RLock()
-
-    def _current(self):
-        if self._searcher is None:
-            self._searcher = self._index.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
-        return self._searcher
-
-    def count(self) -> int:
-        """Return the number of articles in the index."""
-        with self._lock:
-            return self._current().doc_count()
-
-    def search_articles(
-        self,
-        query: str = "",
-        filters: Filters | None = None,
-        sort: Sort = Sort.RELEVANCE,
-        page: int = 1,
-        per_page: int = 10,
-    ) -> Results:
-        """Return one page of articles matching query and filters.
-
-        :raises QueryError: for a page below 1, a page size outside 1–100 or reversed dates.
-        :raises IndexEmpty: if the index holds no article.
-        """
-        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryError(f"page must be ≥ 1 and per_page within 1–{MAX_PER_PAGE}")
-        with self._lock:
-            searcher = self._current()
-            if searcher.doc_count() == 0:
-                raise IndexEmpty(
-                    f"{self.path}: the index holds no article; add some with: fouille index PATH"
-                )
-            return _search(searcher, query, filters or Filters(), sort, page, per_page)
-
-    def get_article(self, article_id: str) -> Article:
-        """Return the stored article with this id.
-
-        :raises ArticleNotFound: if no article has it.
-        """
-        with self._lock:
-            fields = self._current().document(id=article_id)
-        if fields is None:
-            raise ArticleNotFound(f"no article has the id {article_id!r}")
-        return _article(fields)
-
-    def stats(self) -> Stats:
-        """Return what the index holds."""
-        with self._lock:
-            searcher = self._current()
-            reader = searcher.reader()
-            dates = [d for d in _column(reader, "published") if d]
-            sections = _counts(s for s in _column(reader, "section") if s)
-            modified = self._index.last_modified()
-            return Stats(
-                path=str(self.path),
-                documents=searcher.doc_count(),
-                last_update=datetime.fromtimestamp(modified) if modified > 0 else None,
-                size_bytes=sum(f.stat().st_size for f in self.path.iterdir() if f.is_file()),
-                first_published=min(dates, default=None),
-                last_published=max(dates, default=None),
-                sections=tuple(sections),
-            )
-
-    def close(self) -> None:
-        """Release the index's files."""
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-
-
-def _search(searcher, text: str, filters: Filters, sort: Sort, page, per_page) -> Results:
+def run_search(searcher, text: str, filters: Filters, sort: Sort, page, per_page) -> Results:
+    """Return one page of results; facets count every match."""
     started = time.perf_counter()
     parsed = parse_query(text)
-    query = parsed.query if parsed.query is not None else wq.Every()
-    rescore = sort is Sort.RELEVANCE and len(parsed.groups) > 1
-    options = {
-        "limit": max(page * per_page, RESCORE_WINDOW if rescore else 0),
-        "filter": build_filter(filters),
-        "groupedby": _facets(),
-        "terms": rescore,
-    }
-    if sort is not Sort.RELEVANCE or parsed.query is None:
-        options["sortedby"] = "published"
-        options["reverse"] = sort is not Sort.OLDEST
-    results = searcher.search(query, **options)
-    ranked = _coordinate(results, parsed) if rescore else list(results)
+    results, ranked = rank(
+        searcher, parsed, page * per_page, filter=build_filter(filters), sort=sort, facets=True
+    )
     terms = highlight_terms(searcher.reader(), parsed)
     hits = tuple(_hit(hit, terms) for hit in ranked[(page - 1) * per_page : page * per_page])
     return Results(
@@ -139,16 +38,40 @@ def _search(searcher, text: str, filters: Filters, sort: Sort, page, per_page) -
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=tuple(_facet_counts(results)),
+        facets=tuple(facet_counts(results)),
         syntax_fallback=parsed.syntax_fallback,
+        truncated=parsed.truncated,
+        suggestion=spelling_suggestion(searcher.reader(), text, parsed),
         terms=tuple(sorted(terms)),
     )
+
+
+def rank(searcher, parsed: Parsed, limit: int, *, filter=None, sort=Sort.RELEVANCE, facets=False):
+    """Return Whoosh's results and the top hits in final order: the one ranking of every caller.
+
+    The site, the CLI and ``fouille eval`` all rank through here, so what is evaluated is what
+    readers get.
+    """
+    query = parsed.query if parsed.query is not None else wq.Every()
+    rescore = sort is Sort.RELEVANCE and len(parsed.groups) > 1
+    options = {
+        "limit": max(limit, RESCORE_WINDOW if rescore else 0),
+        "filter": filter,
+        "terms": rescore,
+    }
+    if facets:
+        options["groupedby"] = facet_definitions()
+    if sort is not Sort.RELEVANCE or parsed.query is None:
+        options["sortedby"] = "published"
+        options["reverse"] = sort is not Sort.OLDEST
+    results = searcher.search(query, **options)
+    return results, (_coordinate(results, parsed) if rescore else list(results))
 
 
 def build_filter(filters: Filters) -> wq.Query | None:
     """Return the Whoosh query that restricts a search to the filters, or None.
 
-    :raises QueryError: if the date range ends before it starts.
+    :raises InvalidDateRange: if the date range ends before it starts.
     """
     parts = []
     for fieldname, values in (
@@ -162,7 +85,7 @@ def build_filter(filters: Filters) -> wq.Query | None:
             parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
     start, end = filters.date_from, filters.date_to
     if start and end and start > end:
-        raise QueryError(f"the date range ends ({end}) before it starts ({start})")
+        raise InvalidDateRange(f"the date range ends ({end}) before it starts ({start})")
     if start or end:
         # Built as an object, not parsed from text, so that the bounds are exactly these days.
         parts.append(
@@ -183,7 +106,7 @@ def highlight_terms(reader, parsed: Parsed) -> set[str]:
     for leaf in _positive_leaves(parsed.query):
         for fieldname, text in leaf.existing_terms(reader, expand=True):
             if fieldname in TEXT_FIELDS:
-                terms.add(_text(text))
+                terms.add(as_text(text))
     return terms
 
 
@@ -223,33 +146,9 @@ def _holds(group, matched: set[tuple[str, str]]) -> bool:
     return False
 
 
-def _facets() -> sorting.Facets:
-    facets = sorting.Facets()
-    for name, fieldname in FACET_FIELDS.items():
-        facets.add_facet(
-            name,
-            sorting.FieldFacet(fieldname, allow_overlap=name == "tags", maptype=sorting.Count),
-        )
-    return facets
-
-
-def _facet_counts(results) -> Iterator[Facet]:
-    for name in FACET_FIELDS:
-        counts = {_text(k): v for k, v in results.groups(name).items() if k}
-        if name == "year":
-            ordered = sorted(counts.items(), reverse=True)
-        else:
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
-        yield Facet(name, tuple(FacetValue(str(k), v) for k, v in ordered))
-
-
-def _text(key) -> str:
-    return key.decode("utf-8") if isinstance(key, bytes) else str(key)
-
-
 def _hit(hit, terms: set[str]) -> Hit:
     fields = hit.fields()
-    article = _article(fields)
+    article = stored_article(fields)
     text = article.body if article.body else article.summary
     return Hit(
         id=article.id,
@@ -266,7 +165,8 @@ def _hit(hit, terms: set[str]) -> Hit:
     )
 
 
-def _article(fields: dict) -> Article:
+def stored_article(fields: dict) -> Article:
+    """Return the Article held in an index document's stored fields."""
     return Article(
         id=fields["id"],
         title=fields.get("title", ""),
@@ -279,17 +179,3 @@ def _article(fields: dict) -> Article:
         tags=tuple(t for t in fields.get("tags", "").split(",") if t),
         published=fields.get("published"),
     )
-
-
-def _column(reader, fieldname: str) -> list:
-    if not reader.has_column(fieldname):
-        return []
-    column = reader.column_reader(fieldname)
-    return [column[docnum] for docnum in reader.all_doc_ids()]
-
-
-def _counts(values) -> list[FacetValue]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return [FacetValue(k, v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import FrenchAnalyzer, NameAnalyzer
+from .analysis import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
 
 # Fields searched by words typed without a field name, with their BM25F weights.
 TEXT_FIELDS = {"title": 3.0, "summary": 1.5, "body": 1.0}
@@ -74,4 +74,6 @@ def build_schema() -> Schema:
         section_key=ID(),
         tag_keys=KEYWORD(commas=True),
         fingerprint=ID(stored=True, sortable=True),
+        # Words as written (lowercase, accents kept), for spelling and search-as-you-type.
+        words=TEXT(analyzer=WordAnalyzer(), phrase=False),
     )

@@ -171,6 +171,8 @@ def test_search_json_has_the_api_shape(runner, index_dir):
         "page",
         "per_page",
         "syntax_fallback",
+        "truncated",
+        "suggestion",
         "hits",
         "facets",
     }
@@ -180,7 +182,8 @@ def test_search_json_has_the_api_shape(runner, index_dir):
         1,
         10,
     )
-    assert payload["syntax_fallback"] is False
+    assert payload["syntax_fallback"] is False and payload["truncated"] is False
+    assert payload["suggestion"] is None
     assert all(set(hit) == HIT_KEYS for hit in payload["hits"])
     assert all("<mark>grève</mark>" in hit["snippet"] for hit in payload["hits"])
 

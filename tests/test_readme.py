@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT
 from search.cli import cli
+from web import DEFAULTS
 
 README = (ROOT / "README.md").read_text("utf-8")
 COMMAND_LINES = [
@@ -36,3 +37,8 @@ def test_readme_names_the_two_commands_and_make_has_them():
     for target in ("run", "test"):
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, re.M)
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS))
+def test_readme_documents_every_setting(name):
+    assert f"`FOUILLE_{name}`" in README

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import errors, formatting, views
+from . import api, errors, formatting, links, pages
+
+
+# Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
+DEFAULTS = {"INDEX": "index", "PER_PAGE": 10}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app; settings come from defaults, then FOUILLE_* variables or test_config."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX="index", PER_PAGE=10)
+    app.config.from_mapping(DEFAULTS)
     if test_config is None:
         app.config.from_prefixed_env("FOUILLE")
     else:
         app.config.from_mapping(test_config)
-    app.register_blueprint(views.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    links.register(app)
     errors.register(app)
     formatting.register(app)
     app.after_request(_security_headers)

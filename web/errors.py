@@ -7,28 +7,48 @@ from werkzeug.exceptions import HTTPException
 
 from search import (
     ArticleNotFound,
+    FouilleError,
     IndexEmpty,
     IndexIncompatible,
+    IndexLocked,
     IndexMissing,
+    InvalidDate,
+    InvalidDateRange,
+    InvalidPage,
     QueryError,
 )
 
 INDEX_HELP = "Construisez-le avec la commande : fouille index data/"
+# Looked up along each error's class hierarchy: the most specific entry wins.
 MESSAGES = {
     IndexMissing: (503, "index_missing", "L’index de recherche est introuvable. " + INDEX_HELP),
-    IndexEmpty: (
-        503,
-        "index_empty",
-        "L’index de recherche ne contient aucun article. " + INDEX_HELP,
-    ),
+    IndexEmpty: (503, "index_empty", "L’index ne contient encore aucun article. " + INDEX_HELP),
     IndexIncompatible: (
         503,
         "index_incompatible",
         "L’index a été construit par une autre version de Fouille. "
         "Reconstruisez-le : fouille index --rebuild data/",
     ),
+    IndexLocked: (
+        503,
+        "index_locked",
+        "L’index est en cours d’écriture ; réessayez dans un instant.",
+    ),
     ArticleNotFound: (404, "not_found", "Cet article n’existe pas ou a été retiré de l’index."),
+    InvalidPage: (400, "invalid_page", "Le numéro de page doit être un nombre entier positif."),
+    InvalidDate: (
+        400,
+        "invalid_date",
+        "Date invalide : écrivez-la sous la forme AAAA-MM-JJ (par exemple 2021-03-12), "
+        "et l’année sur quatre chiffres.",
+    ),
+    InvalidDateRange: (
+        400,
+        "invalid_date_range",
+        "La date de début est postérieure à la date de fin : inversez-les pour rechercher.",
+    ),
     QueryError: (400, "bad_request", "Cette recherche contient un paramètre invalide."),
+    FouilleError: (500, "internal_error", "Une erreur interne est survenue."),
 }
 HTTP_MESSAGES = {
     400: "La requête est invalide.",
@@ -39,14 +59,13 @@ HTTP_MESSAGES = {
 
 def register(app) -> None:
     """Install the error handlers on app."""
-    for error_class in MESSAGES:
-        app.register_error_handler(error_class, _known)
+    app.register_error_handler(FouilleError, _known)
     app.register_error_handler(HTTPException, _http)
 
 
-def _known(error):
-    status, code, message = MESSAGES[type(error)]
-    return _render(status, code, message)
+def _known(error: FouilleError):
+    entry = next(MESSAGES[c] for c in type(error).__mro__ if c in MESSAGES)
+    return _render(*entry)
 
 
 def _http(error: HTTPException):
@@ -57,4 +76,5 @@ def _http(error: HTTPException):
 def _render(status: int, code: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
+    query = request.args.get("q", "")
+    return render_template("error.html", status=status, message=message, query=query), status

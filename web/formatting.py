@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
+from urllib.parse import urlsplit
 
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
+FACET_TITLES = {
+    "section": "Rubrique",
+    "author": "Auteur",
+    "source": "Source",
+    "tags": "Mots-clés",
+    "year": "Année",
+}
 # French separates thousands with a narrow no-break space.
 THOUSANDS = "\u202f"
 
 
-def french_date(value: datetime | None) -> str:
+def french_date(value: date | None) -> str:
     """Return a date as French readers write it: « 1er mars 2021 », « 12 mars 2021 »."""
     if value is None:
         return ""
@@ -25,7 +33,36 @@ def french_number(value: float, decimals: int = 0) -> str:
     return text.replace(",", THOUSANDS).replace(".", ",")
 
 
+def web_url(url: str) -> str:
+    """Return url if it is an http(s) address, else "": a stored javascript: URL is no link."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
+def host(url: str) -> str:
+    """Return the site an address points to, without "www."."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """Return the page numbers to link, None standing for a gap.
+
+    >>> page_window(7, 20)
+    [1, None, 5, 6, 7, 8, 9, None, 20]
+    """
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - window[-1] > 1:
+            window.append(None)
+        window.append(n)
+    return window
+
+
 def register(app) -> None:
     """Make the formatters available in templates."""
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(french_number, "nombre")
+    app.add_template_filter(web_url)
+    app.add_template_filter(host)
+    app.add_template_global(page_window)
+    app.add_template_global(FACET_TITLES, "facet_titles")

@@ -1,0 +1,135 @@
+"""An open index: the one object the CLI and the web app search through."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from .errors import ArticleNotFound, IndexEmpty, InvalidPage
+from .facets import count_values
+from .highlighting import mark_all
+from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
+from .query import parse_query
+from .querying import MAX_PER_PAGE, highlight_terms, rank, run_search, stored_article
+from .store import open_index
+from .suggestions import complete
+
+
+class Archive:
+    """An index opened for searching, reopened when a newer version is committed."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._index = open_index(self.path)
+        self._searcher = None
+        # Whoosh searchers are not thread-safe; a worker serves one request at a time.
+        self._lock = threading.RLock()
+
+    def _current(self):
+        """Return a searcher on the latest committed version of the index."""
+        if self._searcher is None:
+            self._searcher = self._index.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def count(self) -> int:
+        """Return the number of articles in the index."""
+        with self._lock:
+            return self._current().doc_count()
+
+    def search_articles(
+        self,
+        query: str = "",
+        filters: Filters | None = None,
+        sort: Sort = Sort.RELEVANCE,
+        page: int = 1,
+        per_page: int = 10,
+    ) -> Results:
+        """Return one page of articles matching query and filters.
+
+        :raises InvalidPage: for a page below 1 or a page size outside 1–100.
+        :raises InvalidDateRange: if the date range ends before it starts.
+        :raises IndexEmpty: if the index holds no article.
+        """
+        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+            raise InvalidPage(f"page must be ≥ 1 and per_page within 1–{MAX_PER_PAGE}")
+        with self._lock:
+            searcher = self._current()
+            if searcher.doc_count() == 0:
+                raise IndexEmpty(
+                    f"{self.path}: the index holds no article; add some with: fouille index PATH"
+                )
+            return run_search(searcher, query, filters or Filters(), sort, page, per_page)
+
+    def rank_ids(self, query: str, limit: int = 100) -> list[tuple[str, float]]:
+        """Return the ids and scores of the best articles for query, as the site ranks them."""
+        with self._lock:
+            searcher = self._current()
+            _, ranked = rank(searcher, parse_query(query), limit)
+            return [(hit["id"], hit.score or 0.0) for hit in ranked[:limit]]
+
+    def get_article(self, article_id: str) -> Article:
+        """Return the stored article with this id.
+
+        :raises ArticleNotFound: if no article has it.
+        """
+        with self._lock:
+            fields = self._current().document(id=article_id)
+        if fields is None:
+            raise ArticleNotFound(f"no article has the id {article_id!r}")
+        return stored_article(fields)
+
+    def view_article(self, article_id: str, query: str = "") -> ArticleView:
+        """Return the article with every word of query marked in its title, lead and text.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        article = self.get_article(article_id)
+        with self._lock:
+            terms = highlight_terms(self._current().reader(), parse_query(query))
+        paragraphs = (p for p in re.split(r"\n\s*\n|\n", article.body) if p.strip())
+        return ArticleView(
+            article=article,
+            title_html=mark_all(article.title, terms),
+            summary_html=mark_all(article.summary, terms),
+            paragraphs_html=tuple(mark_all(p.strip(), terms) for p in paragraphs),
+        )
+
+    def complete(self, text: str, limit: int = 6) -> Completion:
+        """Return frequent words and article titles that complete what is being typed."""
+        with self._lock:
+            return complete(self._current(), text, limit)
+
+    def stats(self) -> Stats:
+        """Return what the index holds."""
+        with self._lock:
+            searcher = self._current()
+            reader = searcher.reader()
+            dates = [d for d in _column(reader, "published") if d]
+            modified = self._index.last_modified()
+            return Stats(
+                path=str(self.path),
+                documents=searcher.doc_count(),
+                last_update=datetime.fromtimestamp(modified) if modified > 0 else None,
+                size_bytes=sum(f.stat().st_size for f in self.path.iterdir() if f.is_file()),
+                first_published=min(dates, default=None),
+                last_published=max(dates, default=None),
+                sections=count_values(s for s in _column(reader, "section") if s),
+            )
+
+    def close(self) -> None:
+        """Release the index's files."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def _column(reader, fieldname: str) -> list:
+    if not reader.has_column(fieldname):
+        return []
+    column = reader.column_reader(fieldname)
+    return [column[docnum] for docnum in reader.all_doc_ids()]

@@ -1,0 +1,73 @@
+"""Help for the reader's typing: spelling corrections and search-as-you-type completions."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+from whoosh.support.levenshtein import distance
+
+from .analysis import analyze, fold_accents, stem
+from .facets import as_text
+from .models import Completion
+from .query import Parsed
+from .schema import TEXT_FIELDS
+
+WORDS = "words"
+
+
+def spelling_suggestion(reader, text: str, parsed: Parsed) -> str | None:
+    """Return the query with each word unknown to the index replaced by its closest known word.
+
+    Returns None when every word is known, or no close word exists.
+    """
+    corrected = text
+    for word in parsed.words:
+        terms = analyze(word)
+        if not terms or _known(reader, terms) or not word.isalpha():
+            continue
+        closest = _closest(reader, word.lower())
+        if closest:
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", closest, corrected, count=1)
+    return corrected if corrected != text else None
+
+
+def _known(reader, terms: list[str]) -> bool:
+    return all(any(reader.doc_frequency(f, t) for f in TEXT_FIELDS) for t in terms)
+
+
+def _closest(reader, word: str) -> str | None:
+    # Most typos keep the first letter; one edit for short words, two for longer ones.
+    maxdist = 1 if len(word) <= 4 else 2
+    candidates = set(reader.terms_within(WORDS, word, maxdist, prefix=1))
+    if fold_accents(word) != word:
+        candidates |= set(reader.terms_within(WORDS, fold_accents(word), maxdist, prefix=1))
+    if not candidates:
+        return None
+    bare = fold_accents(word)
+    return max(
+        candidates,
+        key=lambda c: (
+            -distance(fold_accents(c), bare),
+            -distance(c, word),
+            reader.doc_frequency(WORDS, c),
+        ),
+    )
+
+
+def complete(searcher, text: str, limit: int = 6) -> Completion:
+    """Return frequent words and titles that complete the last word typed."""
+    head, _, last = text.strip().rpartition(" ")
+    last = last.lower()
+    if len(last) < 2:
+        return Completion(text, (), ())
+    reader = searcher.reader()
+    frequent = reader.most_frequent_terms(WORDS, number=limit, prefix=last)
+    words = tuple(f"{head} {as_text(t)}".strip() for _, t in sorted(frequent, key=lambda x: -x[0]))
+    query = wq.And(
+        [wq.Term("title", t) for t in analyze(head)]
+        + [wq.Prefix("title", stem(fold_accents(last)) if len(last) > 3 else fold_accents(last))]
+    )
+    hits = searcher.search(query, limit=limit)
+    titles = tuple((hit["id"], hit["title"]) for hit in hits)
+    return Completion(text, words, titles)

@@ -1,0 +1,225 @@
+"""The site in a real browser: Debian's chromium driven by Playwright against `fouille serve`."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from search import index_files
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+OUTPUT = ROOT / "test-output"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Serve an index of the sample corpus with the production server; yield its base URL."""
+    folder = tmp_path_factory.mktemp("site")
+    index_files(folder, [ROOT / "data"])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            Path(sys.executable).with_name("fouille"),
+            "serve",
+            "--index",
+            folder,
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONWARNINGS": ""},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def search(page, site, words: str):
+    page.goto(site + "/")
+    page.fill("#q", words)
+    page.press("#q", "Enter")
+    page.wait_for_selector("h1.summary")
+
+
+def hit_ids(page) -> list[str]:
+    links = page.locator(".hit h2 a")
+    return [
+        re.search(r"/article/([^?]+)", links.nth(i).get_attribute("href"))[1]
+        for i in range(links.count())
+    ]
+
+
+def test_search_shows_highlighted_results_and_a_screenshot_is_kept(page, site):
+    search(page, site, "cybersecurite")
+    marks = {m.lower() for m in page.locator(".hit mark").all_inner_texts()}
+    assert "cybersécurité" in marks
+    assert re.match(r"\d+ résultats", page.inner_text("h1.summary"))
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / "results.png", full_page=True)
+    assert (OUTPUT / "results.png").stat().st_size > 10_000
+
+
+def test_facet_is_applied_then_removed(page, site):
+    search(page, site, "cybersecurite")
+    before = page.inner_text("h1.summary")
+    page.locator(".facets section", has_text="Année").get_by_role("link", name="2022").click()
+    page.wait_for_url(re.compile(r"annee=2022"))
+    assert page.inner_text("h1.summary") != before
+    dates = page.locator(".hit time").all_inner_texts()
+    assert dates and all(d.endswith("2022") for d in dates)
+    page.locator(".chips a").click()
+    page.wait_for_url(lambda url: "annee" not in url)
+    assert page.inner_text("h1.summary") == before
+
+
+def test_next_page_shows_other_results(page, site):
+    search(page, site, "france")
+    first = hit_ids(page)
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".pager [aria-current=page]").inner_text() == "2"
+    assert set(hit_ids(page)).isdisjoint(first)
+
+
+def test_sorting_by_date_orders_newest_first(page, site):
+    search(page, site, "france")
+    page.select_option("select[name=tri]", "recent")
+    page.click("form.tools button")
+    page.wait_for_url(re.compile(r"tri=recent"))
+    stamps = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert stamps == sorted(stamps, reverse=True) and len(stamps) > 1
+
+
+def test_article_opens_with_marks_and_back_returns_to_the_results(page, site):
+    search(page, site, "rançongiciel")
+    results_url = page.url
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_selector("article.article")
+    assert page.locator("article mark").count() > 0
+    page.go_back()
+    page.wait_for_selector(".hit")
+    assert page.url == results_url
+    page.locator(".hit h2 a").first.click()
+    page.click("text=Retour aux résultats")
+    page.wait_for_selector(".hit")
+    assert page.url.endswith(results_url.split("/", 3)[3])
+
+
+def test_suggestions_appear_while_typing_and_lead_to_a_search(page, site):
+    page.goto(site + "/")
+    page.locator("#q").press_sequentially("cyber", delay=60)
+    options = page.locator("#suggestions [role=option]")
+    options.first.wait_for()
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    words = page.locator("#suggestions li.word").all_inner_texts()
+    assert words and all(w.startswith("cyber") for w in words)
+    page.press("#q", "ArrowDown")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"/recherche\?q=cyber"))
+    assert page.locator(".hit").count() > 0
+
+
+def test_keyboard_alone_reaches_the_form_and_the_results(page, site):
+    page.goto(site + "/")
+    order = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent")
+        )
+    assert order == ["Aller au contenu", "Fouille", "q", "Rechercher"]
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("retraites")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".hit")
+    in_hit = False
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        in_hit = page.evaluate("Boolean(document.activeElement.closest('.hit h2'))")
+        if in_hit:
+            break
+    assert in_hit
+    page.keyboard.press("Enter")
+    page.wait_for_selector("article.article")
+
+
+@pytest.mark.skipif(
+    not AXE.exists(), reason=f"axe-core not found at {AXE} (make test installs it)"
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/recherche?q=cybersecurite",
+        "/recherche?q=zzqxw",
+        "/recherche?q=cyber&page=abc",
+        "/nulle-part",
+        "/article/fouille-033?q=cybersecurite",
+        "/aide",
+    ],
+)
+def test_no_serious_accessibility_violation(page, site, path):
+    page.goto(site + path)
+    page.evaluate(AXE.read_text("utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert violations == []

@@ -1,0 +1,51 @@
+"""The HTML pages: home, results, article, help, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from search import Filters, IndexEmpty
+
+from .archive import get_archive
+from .params import FACET_PARAMS, parse_search
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+@bp.get("/recherche")
+def search_page():
+    search = parse_search(request.args)
+    archive = get_archive()
+    if not search.query and search.filters == Filters():
+        return render_template("home.html", count=archive.count())
+    results = archive.search_articles(
+        search.query, search.filters, search.sort, search.page, current_app.config["PER_PAGE"]
+    )
+    return render_template(
+        "results.html",
+        search=search,
+        query=search.query,
+        results=results,
+        facet_params=FACET_PARAMS,
+    )
+
+
+@bp.get("/article/<path:article_id>")
+def article_page(article_id: str):
+    view = get_archive().view_article(article_id, request.args.get("q", ""))
+    return render_template("article.html", view=view, query=request.args.get("q", ""))
+
+
+@bp.get("/aide")
+def help_page():
+    return render_template("help.html")
+
+
+@bp.get("/healthz")
+def health():
+    stats = get_archive().stats()
+    if stats.documents == 0:
+        raise IndexEmpty(stats.path)
+    last = stats.last_update.isoformat() if stats.last_update else None
+    return jsonify({"status": "ok", "documents": stats.documents, "last_update": last})

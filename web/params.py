@@ -1,0 +1,81 @@
+"""Read a search request's URL parameters (French names) into what the search package takes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from search import Filters, InvalidDate, InvalidPage, Sort
+
+# URL parameter → Filters field; the names readers see in shared links.
+FILTER_PARAMS = {
+    "rubrique": "sections",
+    "auteur": "authors",
+    "source": "sources",
+    "motcle": "tags",
+    "annee": "years",
+}
+FACET_PARAMS = {
+    "section": "rubrique",
+    "author": "auteur",
+    "source": "source",
+    "tags": "motcle",
+    "year": "annee",
+}
+MAX_QUERY_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as a URL describes it."""
+
+    query: str
+    filters: Filters
+    sort: Sort
+    page: int
+
+
+def parse_search(args) -> SearchRequest:
+    """Return the search the request's arguments describe.
+
+    :raises InvalidPage: for a page that is not a positive whole number.
+    :raises InvalidDate: for a date or year that cannot be read.
+    """
+    query = _CONTROL.sub(" ", args.get("q", ""))[:MAX_QUERY_CHARS].strip()
+    values = {
+        field: tuple(v for v in args.getlist(p) if v.strip()) for p, field in FILTER_PARAMS.items()
+    }
+    filters = Filters(
+        sections=values["sections"],
+        authors=values["authors"],
+        sources=values["sources"],
+        tags=values["tags"],
+        years=tuple(_year(v) for v in values["years"]),
+        date_from=_date(args.get("du", ""), "du"),
+        date_to=_date(args.get("au", ""), "au"),
+    )
+    sort = next((s for s in Sort if s.value == args.get("tri")), Sort.RELEVANCE)
+    return SearchRequest(query, filters, sort, _page(args.get("page", "1")))
+
+
+def _page(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise InvalidPage(text)
+    return int(text)
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise InvalidDate(text)
+    return int(text)
+
+
+def _date(text: str, name: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidDate(f"{name}={text}") from None
