@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt index clean browser
+.PHONY: run test lint fmt index clean browser eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ lint: $(VENV)/.installed-test
 
 test: lint browser
 	$(BIN)/python -m pytest
+
+# Relevance on the two French dev sets, recorded in docs/RELEVANCE.md.
+EVAL ?= ../shared/eval
+
+eval: $(VENV)/.installed
+	$(BIN)/fouille eval $(EVAL)/piaf-dev
+	$(BIN)/fouille eval $(EVAL)/orangesum-knownitem-dev
 
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

@@ -67,17 +67,38 @@ def fold_accents(text: str) -> str:
 _stemmer = FrenchStemmer()
 
 
+# Words Snowball gets wrong, folded: -x plurals it leaves alone, and conflations it makes
+# ("collectivite" and "collection" would both become "collect").
+EXCEPTIONS = {
+    "jeux": "jeu",
+    "bijoux": "bijou",
+    "cailloux": "caillou",
+    "choux": "chou",
+    "genoux": "genou",
+    "hiboux": "hibou",
+    "joujoux": "joujou",
+    "poux": "pou",
+    "feux": "feu",
+    "lieux": "lieu",
+    "voeux": "voeu",
+    "neveux": "neveu",
+    "cheveux": "cheveu",
+    "collectivite": "collectivit",
+    "collectivites": "collectivit",
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Return the Snowball French stem of an accent-folded, lowercase word.
 
-    >>> stem("retraites"), stem("cybersecurite")
-    ('retrait', 'cybersecurit')
+    >>> stem("retraites"), stem("cybersecurite"), stem("jeux"), stem("collectivites")
+    ('retrait', 'cybersecurit', 'jeu', 'collectivit')
     """
     if not word.isalpha():
         # Codes such as "5g" or "covid19" and words such as "aujourd'hui" stay whole.
         return word
-    return _stemmer.stem(word)
+    return EXCEPTIONS.get(word) or _stemmer.stem(word)
 
 
 class FrenchTokenizer(Tokenizer):

@@ -7,14 +7,17 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from .errors import ArticleNotFound, IndexEmpty, InvalidPage
+from .errors import ArticleNotFound, IndexEmpty, InvalidPage, InvalidPageSize
 from .facets import count_values
+from .folding import CopiesCache
 from .highlighting import mark_all
 from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
 from .query import parse_query
-from .querying import MAX_PER_PAGE, highlight_terms, rank, run_search, stored_article
+from .querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
+from .ranking import rank
 from .store import open_index
 from .suggestions import complete
+from .weighting import ProbabilisticBM25F
 
 
 class Archive:
@@ -24,15 +27,21 @@ class Archive:
         self.path = Path(path)
         self._index = open_index(self.path)
         self._searcher = None
+        self._generation = None
+        self._copies = CopiesCache(self.path)
         # Whoosh searchers are not thread-safe; a worker serves one request at a time.
         self._lock = threading.RLock()
 
     def _current(self):
         """Return a searcher on the latest committed version of the index."""
-        if self._searcher is None:
-            self._searcher = self._index.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+        generation = self._index.latest_generation()
+        if self._searcher is None or generation != self._generation:
+            # Reopened rather than refreshed: Whoosh's refresh() fails on an empty index.
+            if self._searcher is not None:
+                self._searcher.close()
+            self._index = open_index(self.path)
+            self._searcher = self._index.searcher(weighting=ProbabilisticBM25F())
+            self._generation = generation
         return self._searcher
 
     def count(self) -> int:
@@ -47,22 +56,30 @@ class Archive:
         sort: Sort = Sort.RELEVANCE,
         page: int = 1,
         per_page: int = 10,
+        collapse: bool = True,
     ) -> Results:
         """Return one page of articles matching query and filters.
 
-        :raises InvalidPage: for a page below 1 or a page size outside 1–100.
+        With collapse, duplicates of an article ranked above are folded into its hit.
+
+        :raises InvalidPage: for a page below 1.
+        :raises InvalidPageSize: for a page size outside 1–100.
         :raises InvalidDateRange: if the date range ends before it starts.
         :raises IndexEmpty: if the index holds no article.
+        :raises DuplicatesUnreadable: if collapse and the record of duplicates cannot be read.
         """
-        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            raise InvalidPage(f"page must be ≥ 1 and per_page within 1–{MAX_PER_PAGE}")
+        if page < 1:
+            raise InvalidPage(f"page must be 1 or more, not {page}")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise InvalidPageSize(f"per_page must be within 1–{MAX_PER_PAGE}, not {per_page}")
         with self._lock:
             searcher = self._current()
             if searcher.doc_count() == 0:
                 raise IndexEmpty(
                     f"{self.path}: the index holds no article; add some with: fouille index PATH"
                 )
-            return run_search(searcher, query, filters or Filters(), sort, page, per_page)
+            copies = self._copies.get(searcher, self._generation) if collapse else None
+            return run_search(searcher, query, filters or Filters(), sort, page, per_page, copies)
 
     def rank_ids(self, query: str, limit: int = 100) -> list[tuple[str, float]]:
         """Return the ids and scores of the best articles for query, as the site ranks them."""

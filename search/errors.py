@@ -19,6 +19,10 @@ class IndexIncompatible(FouilleError):
     """The index was built by a version of Fouille with another schema."""
 
 
+class DuplicatesUnreadable(IndexIncompatible):
+    """The record of duplicate articles beside the index cannot be read."""
+
+
 class IndexLocked(FouilleError):
     """Another process is writing to the index."""
 
@@ -65,6 +69,10 @@ class QueryError(FouilleError):
 
 class InvalidPage(QueryError):
     """The page number or page size is out of range."""
+
+
+class InvalidPageSize(QueryError):
+    """The number of results per page is out of range."""
 
 
 class InvalidDate(QueryError):

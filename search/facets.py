@@ -16,13 +16,22 @@ FACET_FIELDS = {
     "tags": "tags",
     "year": "year",
 }
+# Facet name → the Filters attribute that restricts it.
+FACET_FILTERS = {
+    "section": "sections",
+    "author": "authors",
+    "source": "sources",
+    "tags": "tags",
+    "year": "years",
+}
 FACET_SIZE = 20
 
 
-def facet_definitions() -> sorting.Facets:
+def facet_definitions(names=FACET_FIELDS) -> sorting.Facets:
     """Return the Whoosh facets to group a search by."""
     facets = sorting.Facets()
-    for name, fieldname in FACET_FIELDS.items():
+    for name in names:
+        fieldname = FACET_FIELDS[name]
         facets.add_facet(
             name,
             sorting.FieldFacet(fieldname, allow_overlap=name == "tags", maptype=sorting.Count),
@@ -30,9 +39,9 @@ def facet_definitions() -> sorting.Facets:
     return facets
 
 
-def facet_counts(results) -> Iterator[Facet]:
+def facet_counts(results, names=FACET_FIELDS) -> Iterator[Facet]:
     """Yield each facet's values with counts, most frequent first (years newest first)."""
-    for name in FACET_FIELDS:
+    for name in names:
         counts = {as_text(k): v for k, v in results.groups(name).items() if k}
         if name == "year":
             ordered = sorted(counts.items(), reverse=True)

@@ -6,14 +6,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from whoosh import index as whoosh_index
 
 from .analysis import fold_accents
+from .clustering import DuplicateReport, clear_duplicates, update_duplicates
 from .errors import IndexLocked, IndexMissing, InputError, InvalidInput
 from .ingest import collect_files, fingerprint, read_articles
 from .models import Article
+from .sources import Sources, clear_sources
 from .store import create_index, open_index
+
+Outcome = Literal["added", "updated", "unchanged"]
 
 
 @dataclass
@@ -37,6 +42,17 @@ class IndexReport:
     skipped: list[InputError] = field(default_factory=list)
     passed_over: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    # The record of duplicates brought up to date once the articles were committed.
+    duplicates: DuplicateReport | None = None
+
+    def count(self, outcome: Outcome) -> None:
+        """Count one article as added, updated or unchanged."""
+        if outcome == "added":
+            self.added += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
 
 
 def check_files(paths: list[Path]) -> IndexPlan:
@@ -64,27 +80,19 @@ def index_plan(
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
+    :raises DuplicatesUnreadable: if the record of duplicates cannot be read (articles are kept).
     """
     if plan.errors and not skip_invalid:
         raise InvalidInput(plan.errors[0].path, plan.errors)
     started = time.perf_counter()
     report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
-    ix = create_index(index_dir) if rebuild else _open_or_create(index_dir)
+    ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
+    batch = Batch(ix, batch_size)
     with ix.searcher() as searcher:
-        known = searcher.reader().column_reader("fingerprint") if searcher.doc_count() else None
-        batch = _Batch(ix, batch_size)
+        committed = Committed(searcher)
         try:
             for article in _valid_articles(plan.files, []):
-                digest = fingerprint(article)
-                docnum = searcher.document_number(id=article.id) if known else None
-                if docnum is not None and known[docnum] == digest:
-                    report.unchanged += 1
-                elif docnum is not None:
-                    batch.write(article, digest, replace=True)
-                    report.updated += 1
-                else:
-                    batch.write(article, digest, replace=False)
-                    report.added += 1
+                report.count(store_article(batch, committed, article))
                 if progress:
                     progress(1)
         except BaseException:
@@ -92,6 +100,7 @@ def index_plan(
             raise
         batch.commit()
     report.seconds = time.perf_counter() - started
+    report.duplicates = update_duplicates(index_dir)
     return report
 
 
@@ -108,7 +117,7 @@ def build_index(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Create a fresh index in index_dir holding articles with unique ids; return their count."""
-    batch = _Batch(create_index(index_dir), batch_size)
+    batch = Batch(fresh_index(index_dir), batch_size)
     count = 0
     try:
         for article in articles:
@@ -126,61 +135,140 @@ def build_index(
 def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     """Remove the articles with these ids and return the ids that were not in the index."""
     ix = open_index(index_dir)
+    sources = Sources.load(index_dir)
     writer = _writer(ix, index_dir)
     missing = [i for i in ids if not writer.delete_by_term("id", i)]
     writer.commit()
+    # A deleted article stays deleted until its file changes: no file holds it any more.
+    if sources.disown(ids):
+        sources.save()
+    update_duplicates(index_dir)
     return missing
+
+
+def store_article(batch: Batch, committed: Committed, article: Article) -> Outcome:
+    """Add article, replace its committed version or keep it; return which was done."""
+    digest = fingerprint(article)
+    known = committed.fingerprint(article.id)
+    if known == digest:
+        return "unchanged"
+    batch.write(article, digest, replace=known is not None)
+    return "added" if known is None else "updated"
+
+
+def fresh_index(index_dir: Path):
+    """Create an empty index in index_dir, forgetting the files the previous one held."""
+    # Forgotten first: should the rebuild stop half-way, every file is read again next time.
+    clear_sources(index_dir)
+    clear_duplicates(index_dir)
+    return create_index(index_dir)
+
+
+def open_or_create_index(index_dir: Path):
+    """Return the index in index_dir, created empty if there is none."""
+    try:
+        return open_index(index_dir)
+    except IndexMissing:
+        return create_index(index_dir)
 
 
 def _valid_articles(files: list[Path], errors: list[InputError]) -> Iterator[Article]:
     """Yield each valid article of the files, appending every problem found to errors."""
     seen: dict[str, str] = {}
     for path in files:
-        for line, item in read_articles(path):
-            if isinstance(item, InputError):
-                errors.append(item)
-            elif item.id in seen:
-                errors.append(
-                    InputError(
-                        str(path),
-                        line,
-                        "id",
-                        f"id {item.id!r} is already used at "
-                        f"{seen[item.id]}; give each article its own id",
-                    )
+        yield from file_articles(path, seen, errors)
+
+
+def file_articles(
+    path: Path | str, seen: dict[str, str], errors: list[InputError]
+) -> Iterator[Article]:
+    """Yield the valid articles of one file whose id is not in seen, recording where each was.
+
+    Every problem found, including an id already seen, is appended to errors.
+    """
+    for line, item in read_articles(path):
+        if isinstance(item, InputError):
+            errors.append(item)
+        elif item.id in seen:
+            errors.append(
+                InputError(
+                    str(path),
+                    line,
+                    "id",
+                    f"id {item.id!r} is already used at "
+                    f"{seen[item.id]}; give each article its own id",
                 )
-            else:
-                seen[item.id] = f"{path}, line {line}"
-                yield item
+            )
+        else:
+            seen[item.id] = f"{path}, line {line}"
+            yield item
 
 
-class _Batch:
-    """A writer that commits every batch_size documents, so a crash loses one batch at most."""
+class Committed:
+    """The fingerprint of each article as the index held it when the searcher was opened."""
 
-    def __init__(self, ix, batch_size: int):
-        self.ix, self.batch_size, self.pending, self.writer = ix, batch_size, 0, None
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.column = None
+        if searcher.doc_count():
+            self.column = searcher.reader().column_reader("fingerprint")
+
+    def fingerprint(self, article_id: str) -> str | None:
+        """Return the committed fingerprint of article_id, or None if it is not indexed."""
+        if self.column is None:
+            return None
+        docnum = self.searcher.document_number(id=article_id)
+        return None if docnum is None else self.column[docnum]
+
+
+class Batch:
+    """A writer that commits every batch_size changes, so a crash loses one batch at most.
+
+    on_commit is called after each commit, once the changes written so far are on disk.
+    """
+
+    def __init__(self, ix, batch_size: int, on_commit: Callable[[], None] | None = None):
+        self.ix, self.batch_size, self.on_commit = ix, batch_size, on_commit
+        self.pending, self.writer = 0, None
 
     def write(self, article: Article, digest: str, replace: bool) -> None:
-        if self.writer is None:
-            self.writer = _writer(self.ix, self.ix.storage.folder)
+        """Add article, or replace the article with its id."""
         document = _document(article, digest)
         if replace:
-            self.writer.update_document(**document)
+            self._open().update_document(**document)
         else:
-            self.writer.add_document(**document)
-        self.pending += 1
-        if self.pending >= self.batch_size:
-            self.commit()
+            self._open().add_document(**document)
+        self._count()
+
+    def delete(self, article_id: str) -> int:
+        """Delete the committed article with this id; return how many were deleted (0 or 1)."""
+        deleted = self._open().delete_by_term("id", article_id)
+        self._count()
+        return deleted
 
     def commit(self) -> None:
+        """Commit what was written since the last commit, if anything."""
         if self.writer is not None:
             self.writer.commit()
-        self.writer, self.pending = None, 0
+            self.writer, self.pending = None, 0
+            if self.on_commit:
+                self.on_commit()
 
     def cancel(self) -> None:
+        """Drop what was written since the last commit."""
         if self.writer is not None:
             self.writer.cancel()
         self.writer = None
+
+    def _open(self):
+        if self.writer is None:
+            self.writer = _writer(self.ix, self.ix.storage.folder)
+        return self.writer
+
+    def _count(self) -> None:
+        self.pending += 1
+        if self.pending >= self.batch_size:
+            self.commit()
 
 
 def _writer(ix, index_dir):
@@ -191,13 +279,6 @@ def _writer(ix, index_dir):
             f"{index_dir}: another process is writing to this index; wait for it to finish "
             f"(or, if none is running, delete {Path(index_dir) / 'MAIN_WRITELOCK'})"
         ) from None
-
-
-def _open_or_create(index_dir: Path):
-    try:
-        return open_index(index_dir)
-    except IndexMissing:
-        return create_index(index_dir)
 
 
 def _document(article: Article, digest: str) -> dict:
@@ -216,7 +297,8 @@ def _document(article: Article, digest: str) -> dict:
         "section_key": fold_accents(article.section.lower()),
         "tag_keys": ",".join(fold_accents(tag.lower()) for tag in article.tags),
         "fingerprint": digest,
-        "words": "\n".join((article.title, article.summary, article.body)),
+        # Titles and leads carry the archive's working vocabulary; bodies would triple the field.
+        "words": "\n".join((article.title, article.summary)),
     }
     if article.published is not None:
         document["published"] = article.published

@@ -45,6 +45,15 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """Another publication of a result's text: a reprise, linked from the result."""
+
+    id: str
+    title: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One article in a result list, with its highlighted snippet."""
 
@@ -56,9 +65,13 @@ class Hit:
     source: str
     section: str
     tags: tuple[str, ...]
-    score: float
+    # BM25F relevance; None when results are sorted by date.
+    score: float | None
     snippet: str
     title_html: str
+    # The other articles of its cluster of duplicates, canonical (earliest) first, when the
+    # result list folds them into this one.
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,8 @@ class Results:
     # The query with likely typos corrected, when some words are unknown to the index.
     suggestion: str | None = None
     terms: tuple[str, ...] = field(default=())
+    # Matching articles not listed because they are duplicates of a listed one (not in total).
+    folded: int = 0
 
     @property
     def pages(self) -> int:

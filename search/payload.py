@@ -18,6 +18,7 @@ def results_payload(results: Results) -> dict:
         "syntax_fallback": results.syntax_fallback,
         "truncated": results.truncated,
         "suggestion": results.suggestion,
+        "folded": results.folded,
         "hits": [
             {
                 "id": hit.id,
@@ -30,6 +31,10 @@ def results_payload(results: Results) -> dict:
                 "tags": list(hit.tags),
                 "score": hit.score,
                 "snippet": hit.snippet,
+                "duplicates": [
+                    {"id": d.id, "title": d.title, "published": _iso(d.published)}
+                    for d in hit.duplicates
+                ],
             }
             for hit in results.hits
         ],

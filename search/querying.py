@@ -4,68 +4,92 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from whoosh import query as wq
 
 from .errors import InvalidDateRange
-from .facets import as_text, facet_counts, facet_definitions
+from .facets import FACET_FILTERS, as_text, facet_counts, facet_definitions
+from .folding import Copies
 from .highlighting import make_snippet, mark_all
-from .models import Article, Filters, Hit, Results, Sort
+from .models import Article, Facet, Filters, Hit, Results, Sort
 from .query import Parsed, parse_query
+from .ranking import query_of, rank
 from .schema import TEXT_FIELDS
 from .suggestions import spelling_suggestion
 
-# Hits reordered by coordination (how many of the query's words they hold); beyond this
-# window, BM25F order stands, so that pages never repeat or skip an article.
-RESCORE_WINDOW = 200
 MAX_PER_PAGE = 100
 
 
-def run_search(searcher, text: str, filters: Filters, sort: Sort, page, per_page) -> Results:
-    """Return one page of results; facets count every match."""
+def run_search(
+    searcher, text: str, filters: Filters, sort: Sort, page, per_page, copies: Copies | None = None
+) -> Results:
+    """Return one page of results; facets count every match.
+
+    With copies, an article's duplicates ranked below it are folded into its hit (folding.py).
+    """
     started = time.perf_counter()
     parsed = parse_query(text)
     results, ranked = rank(
         searcher, parsed, page * per_page, filter=build_filter(filters), sort=sort, facets=True
     )
     terms = highlight_terms(searcher.reader(), parsed)
-    hits = tuple(_hit(hit, terms) for hit in ranked[(page - 1) * per_page : page * per_page])
+    scored = sort is Sort.RELEVANCE and parsed.query is not None
+    ranked, folded = _fold(
+        searcher, parsed, filters, sort, page * per_page, results, ranked, copies
+    )
+    page_hits = ranked[(page - 1) * per_page : page * per_page]
+    hits = tuple(_hit(hit, terms, scored) for hit in page_hits)
+    if copies:
+        hits = tuple(
+            replace(hit, duplicates=copies.others(searcher, found.docnum))
+            for hit, found in zip(hits, page_hits, strict=True)
+        )
     return Results(
         query=text,
-        total=len(results),
+        total=len(results) - folded,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=tuple(facet_counts(results)),
+        facets=_facets(searcher, parsed, filters, results),
         syntax_fallback=parsed.syntax_fallback,
         truncated=parsed.truncated,
         suggestion=spelling_suggestion(searcher.reader(), text, parsed),
         terms=tuple(sorted(terms)),
+        folded=folded,
     )
 
 
-def rank(searcher, parsed: Parsed, limit: int, *, filter=None, sort=Sort.RELEVANCE, facets=False):
-    """Return Whoosh's results and the top hits in final order: the one ranking of every caller.
+def _fold(searcher, parsed, filters, sort, need: int, results, ranked, copies) -> tuple[list, int]:
+    """Return the ranked hits without duplicates of a hit above, and how many were folded."""
+    if not copies:
+        return ranked, 0
 
-    The site, the CLI and ``fouille eval`` all rank through here, so what is evaluated is what
-    readers get.
+    def fetch(limit: int) -> list:
+        return rank(searcher, parsed, limit, filter=build_filter(filters), sort=sort)[1]
+
+    return copies.fold(ranked, need, len(results), fetch), copies.folded(results)
+
+
+def _facets(searcher, parsed: Parsed, filters: Filters, results) -> tuple[Facet, ...]:
+    """Return facet counts; a facet with chosen values is counted without its own filter.
+
+    So the other values of that facet stay offered, as alternatives to add.
     """
-    query = parsed.query if parsed.query is not None else wq.Every()
-    rescore = sort is Sort.RELEVANCE and len(parsed.groups) > 1
-    options = {
-        "limit": max(limit, RESCORE_WINDOW if rescore else 0),
-        "filter": filter,
-        "terms": rescore,
-    }
-    if facets:
-        options["groupedby"] = facet_definitions()
-    if sort is not Sort.RELEVANCE or parsed.query is None:
-        options["sortedby"] = "published"
-        options["reverse"] = sort is not Sort.OLDEST
-    results = searcher.search(query, **options)
-    return results, (_coordinate(results, parsed) if rescore else list(results))
+    facets = {facet.name: facet for facet in facet_counts(results)}
+    for name, attribute in FACET_FILTERS.items():
+        if getattr(filters, attribute):
+            others = replace(filters, **{attribute: ()})
+            recount = searcher.search(
+                query_of(parsed),
+                filter=build_filter(others),
+                groupedby=facet_definitions([name]),
+                limit=1,
+            )
+            facets[name] = next(facet_counts(recount, [name]))
+    return tuple(facets.values())
 
 
 def build_filter(filters: Filters) -> wq.Query | None:
@@ -122,31 +146,7 @@ def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
             yield from _positive_leaves(child)
 
 
-def _coordinate(results, parsed: Parsed) -> list:
-    """Reorder the top hits by BM25F score times the share of query words they hold."""
-    hits = list(results)
-    window, rest = hits[:RESCORE_WINDOW], hits[RESCORE_WINDOW:]
-    groups = parsed.groups
-
-    def score(hit) -> float:
-        matched = {(f, t.decode("utf-8")) for f, t in hit.matched_terms()}
-        held = sum(1 for group in groups if _holds(group, matched))
-        return hit.score * held / len(groups)
-
-    return sorted(window, key=score, reverse=True) + rest
-
-
-def _holds(group, matched: set[tuple[str, str]]) -> bool:
-    for fieldname, text, is_prefix in group:
-        if is_prefix:
-            if any(f == fieldname and t.startswith(text) for f, t in matched):
-                return True
-        elif (fieldname, text) in matched:
-            return True
-    return False
-
-
-def _hit(hit, terms: set[str]) -> Hit:
+def _hit(hit, terms: set[str], scored: bool) -> Hit:
     fields = hit.fields()
     article = stored_article(fields)
     text = article.body if article.body else article.summary
@@ -159,7 +159,8 @@ def _hit(hit, terms: set[str]) -> Hit:
         source=article.source,
         section=article.section,
         tags=article.tags,
-        score=round(hit.score or 0.0, 4),
+        # Sorted by date, Whoosh's score is the sort key: no relevance to report.
+        score=round(hit.score or 0.0, 4) if scored else None,
         snippet=make_snippet(text, terms),
         title_html=mark_all(article.title, terms),
     )

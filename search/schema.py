@@ -8,7 +8,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
 
 # Fields searched by words typed without a field name, with their BM25F weights.
-TEXT_FIELDS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "body": 1.0}
 # Fields a query may name (French and English), mapped to the schema.
 FIELD_NAMES = {
     "titre": "title",
@@ -74,6 +74,6 @@ def build_schema() -> Schema:
         section_key=ID(),
         tag_keys=KEYWORD(commas=True),
         fingerprint=ID(stored=True, sortable=True),
-        # Words as written (lowercase, accents kept), for spelling and search-as-you-type.
+        # Title and lead words as written (lowercase, accents kept): spelling and completion.
         words=TEXT(analyzer=WordAnalyzer(), phrase=False),
     )

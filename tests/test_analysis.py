@@ -135,3 +135,15 @@ def test_whoosh_stock_french_analyzer_keeps_les_and_jusqu():
     stock = [t.text for t in LanguageAnalyzer("fr")("les données l'été jusqu'ici")]
     assert stock == ["le", "don", "jusqu", "ici"]
     assert analyze("les données l'été jusqu'ici") == ["donne", "ete", "ici"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("université", "univers"), ("collectivité", "collection")]
+)
+def test_known_bad_conflations_are_kept_apart(one, other):
+    assert analyze(one) != analyze(other)
+
+
+@pytest.mark.parametrize("word", ["quel", "quelles", "combien", "pourquoi", "comment", "quand"])
+def test_question_words_are_not_searched(word):
+    assert analyze(f"{word} montant") == analyze("montant")

@@ -159,6 +159,7 @@ HIT_KEYS = {
     "tags",
     "score",
     "snippet",
+    "duplicates",
 }
 
 
@@ -173,6 +174,7 @@ def test_search_json_has_the_api_shape(runner, index_dir):
         "syntax_fallback",
         "truncated",
         "suggestion",
+        "folded",
         "hits",
         "facets",
     }
@@ -200,6 +202,7 @@ def test_search_json_hit_holds_the_stored_article(runner, index_dir):
         "source": "lemonde.fr",
         "section": "Politique",
         "tags": ["retraites", "Assemblée"],
+        "duplicates": [],
     }
 
 

@@ -99,8 +99,12 @@ def test_broken_syntax_falls_back_to_plain_words_and_says_so(archive):
     assert not archive.search_articles("réforme retraites").syntax_fallback
 
 
-@pytest.mark.parametrize("query", ["", "le la les", "*"])
-def test_query_without_content_words_lists_every_article_newest_first(archive, query):
+def test_query_of_function_words_only_finds_nothing(archive):
+    assert archive.search_articles("le la les").total == 0
+
+
+@pytest.mark.parametrize("query", ["", "*"])
+def test_empty_query_lists_every_article_newest_first(archive, query):
     results = archive.search_articles(query)
     assert results.total == 7
     dates = [hit.published for hit in results.hits]
@@ -126,6 +130,13 @@ def test_date_range_is_exact_to_the_day(archive):
 def test_reversed_date_range_is_refused(archive):
     with pytest.raises(QueryError):
         archive.search_articles("", Filters(date_from=date(2024, 1, 1), date_to=date(2023, 1, 1)))
+
+
+def test_chosen_facet_keeps_offering_its_other_values(archive):
+    results = archive.search_articles("cybersécurité", Filters(sections=("Numérique",)))
+    sections = next(f for f in results.facets if f.name == "section")
+    assert [h.id for h in results.hits] == ["hostile-1"]
+    assert {v.value: v.count for v in sections.values} == {"Cybersécurité": 2, "Numérique": 1}
 
 
 def test_facets_count_every_match_not_only_the_page(archive):
@@ -188,8 +199,16 @@ def test_tag_facets_and_filters_read_across_many_segments(tmp_path):
     source = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
     index_files(tmp_path / "ix", [source], batch_size=1)
     archive = Archive(tmp_path / "ix")
-    results = archive.search_articles("", Filters(tags=("hôpitaux",)))
+    results = archive.search_articles("", Filters(sections=("Cybersécurité",)))
     tags = next(f for f in results.facets if f.name == "tags")
-    assert [h.id for h in results.hits] == ["cyber-1"]
-    assert {v.value: v.count for v in tags.values} == {"rançongiciel": 1, "hôpitaux": 1}
+    assert {h.id for h in results.hits} == {"cyber-1", "cyber-2"}
+    assert {v.value: v.count for v in tags.values} == {
+        "rançongiciel": 1,
+        "hôpitaux": 1,
+        "collectivités": 1,
+        "formation": 1,
+    }
+    assert [h.id for h in archive.search_articles("", Filters(tags=("hôpitaux",))).hits] == [
+        "cyber-1"
+    ]
     archive.close()

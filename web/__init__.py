@@ -6,7 +6,6 @@ from flask import Flask
 
 from . import api, errors, formatting, links, pages
 
-
 # Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
 DEFAULTS = {"INDEX": "index", "PER_PAGE": 10}
 

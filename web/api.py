@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 from search import article_payload, completion_payload, results_payload
 
 from .archive import get_archive
-from .params import parse_search
+from .params import parse_per_page, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -15,9 +15,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     search = parse_search(request.args)
-    per_page = request.args.get("per_page", type=int) or current_app.config["PER_PAGE"]
+    per_page = parse_per_page(request.args, current_app.config["PER_PAGE"])
     results = get_archive().search_articles(
-        search.query, search.filters, search.sort, search.page, per_page
+        search.query, search.filters, search.sort, search.page, per_page, collapse=search.collapse
     )
     return jsonify(results_payload(results))
 

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from search import (
     ArticleNotFound,
+    DuplicatesUnreadable,
     FouilleError,
     IndexEmpty,
     IndexIncompatible,
@@ -15,8 +16,11 @@ from search import (
     InvalidDate,
     InvalidDateRange,
     InvalidPage,
+    InvalidPageSize,
     QueryError,
 )
+
+from .params import clean
 
 INDEX_HELP = "Construisez-le avec la commande : fouille index data/"
 # Looked up along each error's class hierarchy: the most specific entry wins.
@@ -29,6 +33,12 @@ MESSAGES = {
         "L’index a été construit par une autre version de Fouille. "
         "Reconstruisez-le : fouille index --rebuild data/",
     ),
+    DuplicatesUnreadable: (
+        503,
+        "duplicates_unreadable",
+        "Le fichier des doublons de l’index (fouille-duplicates.json) est illisible. "
+        "Supprimez-le : la prochaine commande fouille index le refera.",
+    ),
     IndexLocked: (
         503,
         "index_locked",
@@ -36,6 +46,11 @@ MESSAGES = {
     ),
     ArticleNotFound: (404, "not_found", "Cet article n’existe pas ou a été retiré de l’index."),
     InvalidPage: (400, "invalid_page", "Le numéro de page doit être un nombre entier positif."),
+    InvalidPageSize: (
+        400,
+        "invalid_page_size",
+        "Le nombre de résultats par page doit être un nombre entier de 1 à 100.",
+    ),
     InvalidDate: (
         400,
         "invalid_date",
@@ -76,5 +91,5 @@ def _http(error: HTTPException):
 def _render(status: int, code: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify({"error": {"code": code, "message": message}}), status
-    query = request.args.get("q", "")
+    query = clean(request.args.get("q", ""))
     return render_template("error.html", status=status, message=message, query=query), status

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+from search import MAX_QUERY_WORDS
+
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
@@ -66,3 +68,4 @@ def register(app) -> None:
     app.add_template_filter(host)
     app.add_template_global(page_window)
     app.add_template_global(FACET_TITLES, "facet_titles")
+    app.add_template_global(MAX_QUERY_WORDS, "max_query_words")

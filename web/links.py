@@ -6,45 +6,52 @@ from urllib.parse import urlencode
 
 from flask import request, url_for
 
+from .params import clean_pairs
+
+
+def kept_params(*dropped: str) -> list[tuple[str, str]]:
+    """Return the current search's parameters except dropped ones, in order."""
+    return [(k, v) for k, v in clean_pairs(request.args) if k not in dropped]
+
+
+def chosen_values(param: str) -> list[str]:
+    """Return the values of one filter parameter in the current search."""
+    return [v for k, v in kept_params() if k == param and v.strip()]
+
 
 def search_url(drop: tuple[str, ...] = ("page",), **changes) -> str:
     """Return the current search's URL with some parameters replaced (None removes one)."""
-    pairs = [
-        (k, v) for k, v in request.args.items(multi=True) if k not in changes and k not in drop
-    ]
-    for key, value in changes.items():
-        if value is not None:
-            pairs.append((key, value))
-    query = urlencode([(k, v) for k, v in pairs if v != ""])
-    return url_for("pages.search_page") + (f"?{query}" if query else "")
+    pairs = kept_params(*drop, *changes)
+    pairs += [(key, value) for key, value in changes.items() if value is not None]
+    return _with_params("pages.search_page", pairs)
 
 
 def toggle_url(param: str, value: str) -> str:
     """Return the current search's URL with one facet value added, or removed if present."""
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    pairs = kept_params("page")
     if (param, value) in pairs:
         pairs.remove((param, value))
     else:
         pairs.append((param, value))
-    return url_for("pages.search_page") + "?" + urlencode(pairs)
+    return _with_params("pages.search_page", pairs)
 
 
 def article_url(article_id: str) -> str:
     """Return an article's page URL carrying the current search, for the way back."""
-    return url_for("pages.article_page", article_id=article_id, **_args())
+    return _with_params("pages.article_page", kept_params(), article_id=article_id)
 
 
 def results_url() -> str:
     """Return the results page the current article page was opened from."""
-    query = urlencode(list(request.args.items(multi=True)))
-    return url_for("pages.search_page") + (f"?{query}" if query else "")
+    return _with_params("pages.search_page", kept_params())
 
 
-def _args() -> dict:
-    return {k: request.args.getlist(k) for k in request.args}
+def _with_params(endpoint: str, pairs: list[tuple[str, str]], **values) -> str:
+    query = urlencode([(k, v) for k, v in pairs if v != ""])
+    return url_for(endpoint, **values) + (f"?{query}" if query else "")
 
 
 def register(app) -> None:
     """Make the link builders available in templates."""
-    for function in (search_url, toggle_url, article_url, results_url):
+    for function in (search_url, toggle_url, article_url, results_url, kept_params, chosen_values):
         app.add_template_global(function)

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from search import Filters, IndexEmpty
 
 from .archive import get_archive
-from .params import FACET_PARAMS, parse_search
+from .params import FACET_PARAMS, clean, parse_search
 
 bp = Blueprint("pages", __name__)
 
@@ -18,9 +18,17 @@ def search_page():
     search = parse_search(request.args)
     archive = get_archive()
     if not search.query and search.filters == Filters():
-        return render_template("home.html", count=archive.count())
+        count = archive.count()
+        if count == 0:
+            raise IndexEmpty(str(archive.path))
+        return render_template("home.html", count=count)
     results = archive.search_articles(
-        search.query, search.filters, search.sort, search.page, current_app.config["PER_PAGE"]
+        search.query,
+        search.filters,
+        search.sort,
+        search.page,
+        current_app.config["PER_PAGE"],
+        collapse=search.collapse,
     )
     return render_template(
         "results.html",
@@ -33,8 +41,9 @@ def search_page():
 
 @bp.get("/article/<path:article_id>")
 def article_page(article_id: str):
-    view = get_archive().view_article(article_id, request.args.get("q", ""))
-    return render_template("article.html", view=view, query=request.args.get("q", ""))
+    query = clean(request.args.get("q", ""))
+    view = get_archive().view_article(article_id, query)
+    return render_template("article.html", view=view, query=query)
 
 
 @bp.get("/aide")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from search import Filters, InvalidDate, InvalidPage, Sort
+from search import Filters, InvalidDate, InvalidPage, InvalidPageSize, Sort
 
 # URL parameter → Filters field; the names readers see in shared links.
 FILTER_PARAMS = {
@@ -35,6 +35,8 @@ class SearchRequest:
     filters: Filters
     sort: Sort
     page: int
+    # False with doublons=afficher: every duplicate is listed rather than folded.
+    collapse: bool = True
 
 
 def parse_search(args) -> SearchRequest:
@@ -43,7 +45,7 @@ def parse_search(args) -> SearchRequest:
     :raises InvalidPage: for a page that is not a positive whole number.
     :raises InvalidDate: for a date or year that cannot be read.
     """
-    query = _CONTROL.sub(" ", args.get("q", ""))[:MAX_QUERY_CHARS].strip()
+    query = clean(args.get("q", ""))[:MAX_QUERY_CHARS].strip()
     values = {
         field: tuple(v for v in args.getlist(p) if v.strip()) for p, field in FILTER_PARAMS.items()
     }
@@ -57,7 +59,31 @@ def parse_search(args) -> SearchRequest:
         date_to=_date(args.get("au", ""), "au"),
     )
     sort = next((s for s in Sort if s.value == args.get("tri")), Sort.RELEVANCE)
-    return SearchRequest(query, filters, sort, _page(args.get("page", "1")))
+    collapse = args.get("doublons", "").strip() != "afficher"
+    return SearchRequest(query, filters, sort, _page(args.get("page", "1")), collapse)
+
+
+def clean(text: str) -> str:
+    """Return text with control characters replaced by spaces."""
+    return _CONTROL.sub(" ", text)
+
+
+def clean_pairs(args) -> list[tuple[str, str]]:
+    """Return the request's parameters, in order, with control characters removed."""
+    return [(key, clean(value)) for key, value in args.items(multi=True)]
+
+
+def parse_per_page(args, default: int) -> int:
+    """Return the requested page size, or default when none is given.
+
+    :raises InvalidPageSize: for a value that is not a whole number.
+    """
+    text = args.get("per_page", "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise InvalidPageSize(text)
+    return int(text)
 
 
 def _page(text: str) -> int:

@@ -1,13 +1,20 @@
-"""Read article collections: JSON Lines, JSON, CSV, and folders of them."""
+"""Read article collections: JSON Lines, JSON, CSV, web pages, RSS/Atom feeds, and folders.
+
+A feed can also be given by its http(s) URL; it is fetched each time it is read.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import InputError, UnsupportedInput
 from ..models import Article
 from .csvfile import read_csv
+from .feeds import read_feed, read_feed_url
+from .fetch import is_url
+from .html import read_html
 from .jsonarray import read_json
 from .jsonl import read_jsonl
 from .records import fingerprint, normalize_record, normalize_section
@@ -23,8 +30,19 @@ READERS: dict[str, Reader] = {
     ".json": read_json,
     ".csv": read_csv,
     ".tsv": read_csv,
+    ".html": read_html,
+    ".htm": read_html,
+    ".rss": read_feed,
+    ".atom": read_feed,
+    ".xml": read_feed,
 }
 SUFFIXES = tuple(READERS)
+# Inside a folder, an .xml file is read only if it opens like a feed: sitemaps and other
+# XML files are passed over, as any other unknown file is.
+_FEED_START = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF)[\s>]")
+# A shell path argument such as https://example.org/feed.xml reaches us as a pathlib.Path,
+# which has merged the two slashes.
+_MERGED_URL = re.compile(r"^(https?):/+(?=[^/])")
 
 
 def _suffix(path: Path) -> str:
@@ -32,23 +50,27 @@ def _suffix(path: Path) -> str:
     return suffixes if suffixes in READERS else path.suffix.lower()
 
 
-def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Return the readable files under paths, and the files in folders that were passed over.
+def collect_files(paths: list[Path | str]) -> tuple[list[Path | str], list[Path]]:
+    """Return the readable files (and feed URLs, as given) under paths, and those passed over.
 
     :raises UnsupportedInput: for a missing path or a file of an unknown format.
     """
-    files: list[Path] = []
+    files: list[Path | str] = []
     passed_over: list[Path] = []
-    for path in paths:
-        if path.is_dir():
+    for given in paths:
+        path = Path(given)
+        if not path.exists() and is_url(url := _MERGED_URL.sub(r"\1://", str(given))):
+            files.append(url)
+        elif path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.name.startswith("."):
                     continue
-                (files if _suffix(child) in READERS else passed_over).append(child)
+                (files if _readable(child) else passed_over).append(child)
         elif path.is_file():
             if _suffix(path) not in READERS:
                 raise UnsupportedInput(
-                    f"{path}: unsupported format; give {', '.join(SUFFIXES)} files or a folder"
+                    f"{path}: unsupported format; give {', '.join(SUFFIXES)} files, a folder "
+                    "or a feed URL"
                 )
             files.append(path)
         else:
@@ -56,9 +78,25 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, passed_over
 
 
-def read_articles(path: Path) -> Iterator[tuple[int, Article | InputError]]:
-    """Yield each record's line with its article, or with the error that makes it unusable."""
-    for line, raw in READERS[_suffix(path)](path):
+def _readable(child: Path) -> bool:
+    suffix = _suffix(child)
+    if suffix != ".xml":
+        return suffix in READERS
+    with child.open("rb") as file:
+        return bool(_FEED_START.search(file.read(2048)))
+
+
+def read_articles(path: Path | str) -> Iterator[tuple[int, Article | InputError]]:
+    """Yield each record's line with its article, or with the error that makes it unusable.
+
+    path is a file, or the URL of a feed as collect_files returns it.
+    """
+    if isinstance(path, str) and is_url(path):
+        records = read_feed_url(path)
+    else:
+        path = Path(path)
+        records = READERS[_suffix(path)](path)
+    for line, raw in records:
         if isinstance(raw, InputError):
             yield line, raw
             continue

@@ -26,6 +26,7 @@ ALIASES = {
     "author": ("author", "auteur", "byline", "creator"),
     "source": ("source", "publisher", "site", "media"),
     "url": ("url", "link", "lien", "canonical"),
+    "lang": ("lang", "language", "langue"),
 }
 REQUIRED = ("title", "body")
 MAX_CHARS = {"body": 1_000_000, "summary": 100_000, "title": 1_000}
@@ -80,7 +81,7 @@ def normalize_record(raw: Mapping, path: str, line: int) -> Article:
         author=values["author"],
         source=values["source"] or _domain(values["url"]),
         section=normalize_section(values["section"]),
-        tags=_tags(values["tags"]),
+        tags=_tags(",".join((values["tags"], _language_tag(values["lang"])))),
         published=published,
     )
 
@@ -124,6 +125,16 @@ def _tags(joined: str) -> tuple[str, ...]:
         if tag:
             seen.setdefault(fold_accents(tag.lower()), tag)
     return tuple(seen.values())
+
+
+def _language_tag(code: str) -> str:
+    """Return the tag that marks an article not in French, so it can be found and filtered.
+
+    >>> _language_tag("en-GB"), _language_tag("fr"), _language_tag("")
+    ('langue:en', '', '')
+    """
+    primary = code.lower().replace("_", "-").split("-")[0]
+    return f"langue:{primary}" if primary and primary != "fr" else ""
 
 
 def _date(key: str, value: str, path: str, line: int) -> datetime | None:

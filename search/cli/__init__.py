@@ -1,0 +1,11 @@
+"""The ``fouille`` command: index, search, inspect, evaluate and serve an article archive."""
+
+from . import indexing, reading, serving  # noqa: F401  (each registers its commands)
+from .base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Run the command line."""
+    cli(prog_name="fouille")

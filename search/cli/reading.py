@@ -1,0 +1,117 @@
+"""The ``fouille search`` and ``fouille stats`` commands."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date
+
+import click
+
+from .. import (
+    Archive,
+    Filters,
+    Sort,
+    results_payload,
+    stats_payload,
+)
+from .base import cli, index_option, reported
+
+
+@cli.command("search")
+@click.argument("query", default="")
+@index_option
+@click.option("--limit", default=10, show_default=True, help="Results per page (1–100).")
+@click.option("--page", default=1, show_default=True, help="Page number.")
+@click.option(
+    "--sort",
+    type=click.Choice([s.value for s in Sort]),
+    default=Sort.RELEVANCE.value,
+    show_default=True,
+    help="Order of results.",
+)
+@click.option("--section", multiple=True, help="Only this section (repeatable).")
+@click.option("--author", multiple=True, help="Only this author (repeatable).")
+@click.option("--source", multiple=True, help="Only this source (repeatable).")
+@click.option("--tag", multiple=True, help="Only articles with this tag (repeatable).")
+@click.option("--year", multiple=True, type=int, help="Only this year (repeatable).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="From this day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day.")
+@click.option(
+    "--all-duplicates", is_flag=True, help="List duplicates too, not folded into one result."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the web API's JSON object.")
+@reported
+def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json, **filters):
+    """Search the index."""
+    results = Archive(index_dir).search_articles(
+        query,
+        _filters(**filters),
+        Sort(sort),
+        page=page,
+        per_page=limit,
+        collapse=not all_duplicates,
+    )
+    if as_json:
+        click.echo(json.dumps(results_payload(results), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total:,} results ({results.took_ms:.0f} ms)".replace(",", " "))
+    if results.folded:
+        click.echo(f"{results.folded:,} duplicate(s) folded into a result (--all-duplicates).")
+    if results.syntax_fallback:
+        click.echo("The query's syntax could not be read; its words were searched instead.")
+    for rank, hit in enumerate(results.hits, (page - 1) * limit + 1):
+        meta = " · ".join(
+            x
+            for x in (hit.published and hit.published.date().isoformat(), hit.section, hit.author)
+            if x
+        )
+        click.echo(f"\n{rank}. {click.style(hit.title, bold=True)}  [{hit.id}]")
+        click.echo(f"   {meta}  {hit.url}".rstrip())
+        click.echo(f"   {_terminal(hit.snippet)}")
+        if hit.duplicates:
+            ids = ", ".join(copy.id for copy in hit.duplicates)
+            click.echo(f"   {len(hit.duplicates)} reprise(s): {ids}")
+
+
+@cli.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reported
+def stats_command(index_dir, as_json):
+    """Show what the index holds."""
+    stats = Archive(index_dir).stats()
+    if as_json:
+        click.echo(json.dumps(stats_payload(stats), ensure_ascii=False, indent=2))
+        return
+    span = "no dates"
+    if stats.first_published and stats.last_published:
+        span = f"{stats.first_published:%Y-%m-%d} to {stats.last_published:%Y-%m-%d}"
+    click.echo(f"Index:       {stats.path}")
+    click.echo(f"Articles:    {stats.documents:,}")
+    click.echo(f"Published:   {span}")
+    click.echo(f"Size:        {stats.size_bytes / 1e6:.1f} MB")
+    click.echo(f"Last update: {stats.last_update:%Y-%m-%d %H:%M}" if stats.last_update else "")
+    click.echo("Sections:    " + ", ".join(f"{s.value} ({s.count:,})" for s in stats.sections))
+
+
+def _filters(section, author, source, tag, year, date_from, date_to) -> Filters:
+    return Filters(
+        sections=section,
+        authors=author,
+        sources=source,
+        tags=tag,
+        years=year,
+        date_from=_day(date_from),
+        date_to=_day(date_to),
+    )
+
+
+def _day(value) -> date | None:
+    return value.date() if value else None
+
+
+def _terminal(snippet: str) -> str:
+    marked = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
+    return html.unescape(marked)

@@ -1,0 +1,70 @@
+"""The ``fouille serve`` and ``fouille eval`` commands."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import (
+    Archive,
+)
+from .base import cli, index_option, reported
+
+
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="Worker processes.")
+@reported
+def serve_command(index_dir, host, port, workers):
+    """Serve the search site with a production WSGI server."""
+    Archive(index_dir).count()  # Fail here, with a clear message, rather than in each worker.
+    os.environ["FOUILLE_INDEX"] = str(index_dir.resolve())
+    from ..server import run_server
+
+    click.echo(f"Fouille: http://{host}:{port}/ (index {index_dir}, {workers} workers)")
+    run_server(host, port, workers)
+
+
+@cli.command("eval")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--top", default=100, show_default=True, type=click.IntRange(min=1), help="Hits per query."
+)
+@click.option(
+    "--run",
+    "run_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the ranking as a TREC run file.",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Query processes [default: CPUs].")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@reported
+def eval_command(folder, top, run_file, workers, as_json):
+    """Measure ranking quality on a BEIR-layout folder of documents, queries and judgments."""
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from .. import evaluate, load_eval_set
+
+    eval_set = load_eval_set(folder)
+    bar = functools.partial(tqdm, file=sys.stderr)
+    report = evaluate(eval_set, top=top, workers=workers, run_file=run_file, progress_bar=bar)
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report.name}: {report.documents:,} documents, top {report.top}")
+    for name in ("nDCG@10", "MRR@10", "R@100"):
+        click.echo(f"  {name:<8} {report.metrics[name]:.3f}")
+    click.echo(
+        f"  queries  {report.queries:,} ({report.metrics['NumQ']:,} found something, "
+        f"{report.empty_queries:,} without a searchable word)"
+    )
+    click.echo(f"Indexing {report.index_seconds:.1f} s, querying {report.query_seconds:.1f} s.")

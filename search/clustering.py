@@ -1,0 +1,213 @@
+"""Keep a record of an index's duplicate articles beside it, in step with what it holds.
+
+The record is ``fouille-duplicates.json`` in the index folder: for each article its
+fingerprint (the digest the index stores, which changes with any field), its publication
+date and its MinHash signature (``duplicates.py``), then the clusters of duplicates, canonical
+(earliest) article first. Bringing it up to date compares fingerprints only: an article of the
+index that the record does not hold at that fingerprint is read and signed, one the index no
+longer holds is forgotten, and the clusters are recomputed from all signatures (a second or
+less for 36,000 articles). So whatever wrote the index, the next update is right, and an
+update with nothing to do writes nothing. The file is replaced whole (temporary file, then
+``os.replace``), so a reader never sees half of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import duplicates
+from .errors import DuplicatesUnreadable
+from .store import open_index
+
+SIDECAR = "fouille-duplicates.json"
+FORMAT = 1
+METHOD = {
+    "shingle": duplicates.SHINGLE,
+    "permutations": duplicates.PERMUTATIONS,
+    "bands": duplicates.BANDS,
+    "threshold": duplicates.THRESHOLD,
+}
+
+
+@dataclass
+class DuplicateReport:
+    """What bringing the record of duplicates up to date did."""
+
+    articles: int = 0
+    signed: int = 0
+    dropped: int = 0
+    clusters: int = 0
+    clustered: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Groups of duplicate article ids, canonical first, and the fingerprint of each member."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Entry:
+    fingerprint: str
+    published: str
+    signature: str
+
+
+def update_duplicates(index_dir: Path | str) -> DuplicateReport:
+    """Sign the articles new to the record, forget those gone from the index, and cluster.
+
+    :raises IndexMissing: if index_dir holds no index.
+    :raises IndexIncompatible: if the index cannot be read.
+    :raises DuplicatesUnreadable: if its record of duplicates cannot be read.
+    """
+    started = time.perf_counter()
+    path = Path(index_dir) / SIDECAR
+    entries, groups, current = _read(path)
+    with open_index(Path(index_dir)).searcher() as searcher:
+        live = live_fingerprints(searcher.reader())
+        gone = [i for i, entry in entries.items() if entry.fingerprint not in live]
+        for article_id in gone:
+            del entries[article_id]
+        known = {entry.fingerprint for entry in entries.values()}
+        new = [docnum for fingerprint, docnum in live.items() if fingerprint not in known]
+        for docnum in new:
+            article_id, entry = _sign(searcher.stored_fields(docnum))
+            entries[article_id] = entry
+    if new or gone or not current:
+        try:
+            groups = _cluster(entries)
+        except ValueError as error:
+            # Only a signature read from the record can be malformed (bad base64, wrong size).
+            raise _unreadable(path, error) from None
+        _write(path, entries, groups)
+    return DuplicateReport(
+        articles=len(entries),
+        signed=len(new),
+        dropped=len(gone),
+        clusters=len(groups),
+        clustered=sum(len(group) for group in groups),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def load_clusters(index_dir: Path | str) -> Clusters:
+    """Return the recorded clusters of the index in index_dir (none if it has no record).
+
+    :raises DuplicatesUnreadable: if the record cannot be read.
+    """
+    entries, groups, current = _read(Path(index_dir) / SIDECAR)
+    if not current:
+        return Clusters()
+    members = {i for group in groups for i in group}
+    return Clusters(tuple(groups), {i: entries[i].fingerprint for i in members if i in entries})
+
+
+def record_stamp(index_dir: Path | str) -> tuple[int, int] | None:
+    """Return the size and modification time of the record, None if there is none."""
+    try:
+        status = (Path(index_dir) / SIDECAR).stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def clear_duplicates(index_dir: Path | str) -> None:
+    """Forget the record of duplicates of the index in index_dir."""
+    (Path(index_dir) / SIDECAR).unlink(missing_ok=True)
+
+
+def live_fingerprints(reader) -> dict[str, int]:
+    """Return the document number of each article the reader holds, by fingerprint."""
+    if not reader.doc_count():
+        return {}
+    column = reader.column_reader("fingerprint")
+    return {column[docnum]: docnum for docnum in reader.all_doc_ids()}
+
+
+def _sign(fields: dict) -> tuple[str, _Entry]:
+    values = duplicates.signature(fields.get("body") or fields.get("summary") or "")
+    published = fields.get("published")
+    return fields["id"], _Entry(
+        fingerprint=fields["fingerprint"],
+        published=published.isoformat() if published else "",
+        signature="" if values is None else base64.b64encode(values.tobytes()).decode(),
+    )
+
+
+def _cluster(entries: dict[str, _Entry]) -> list[tuple[str, ...]]:
+    signatures = {
+        article_id: np.frombuffer(base64.b64decode(entry.signature, validate=True), np.uint16)
+        for article_id, entry in entries.items()
+        if entry.signature
+    }
+    # Canonical: published first; an article without a date cannot claim to be the first.
+    order = {i: (0, e.published) if e.published else (1, "") for i, e in entries.items()}
+    return duplicates.clusters(duplicates.duplicate_pairs(signatures), order)
+
+
+def _read(path: Path) -> tuple[dict[str, _Entry], list[tuple[str, ...]], bool]:
+    """Return the record's entries, its clusters, and whether it exists with today's method."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, [], False
+    except OSError as error:
+        raise _unreadable(path, error.strerror) from None
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        if data["method"] != METHOD:
+            # Signatures made another way do not compare: sign everything again.
+            return {}, [], False
+        entries = {str(i): _entry(raw) for i, raw in data["articles"].items()}
+        groups = [tuple(map(str, group)) for group in data["clusters"]]
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise _unreadable(path, error) from None
+    return entries, groups, True
+
+
+def _entry(raw) -> _Entry:
+    if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, str) for v in raw)):
+        raise ValueError(f"an article is {raw!r}, not [fingerprint, published, signature]")
+    return _Entry(*raw)
+
+
+def _unreadable(path: Path, reason) -> DuplicatesUnreadable:
+    return DuplicatesUnreadable(
+        f"{path}: cannot read the record of duplicate articles ({reason}); delete it (the "
+        "next fouille index finds the duplicates again) or rebuild with: "
+        "fouille index --rebuild PATH"
+    )
+
+
+def _write(path: Path, entries: dict[str, _Entry], groups: list[tuple[str, ...]]) -> None:
+    data = {
+        "format": FORMAT,
+        "method": METHOD,
+        "clusters": [list(group) for group in groups],
+        "articles": {
+            i: [e.fingerprint, e.published, e.signature] for i, e in sorted(entries.items())
+        },
+    }
+    handle, temporary = tempfile.mkstemp(prefix=".fouille-duplicates-", dir=path.parent)
+    try:
+        # Readable by the web server, which may run as another user than the indexer.
+        os.chmod(temporary, 0o644)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
