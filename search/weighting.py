@@ -14,13 +14,23 @@ from whoosh.scoring import BM25F, BM25FScorer
 
 
 class ProbabilisticBM25F(BM25F):
-    """BM25F whose term weights use the probabilistic IDF."""
+    """BM25F whose term weights use the probabilistic IDF.
+
+    Make one per searcher: it caches each term's IDF, which Whoosh asks for once per segment.
+    """
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._idf: dict[tuple[str, str], float] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, BM25FScorer):
-            parent = searcher.get_parent()
-            scorer.idf = idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+            key = (fieldname, text)
+            if key not in self._idf:
+                parent = searcher.get_parent()
+                self._idf[key] = idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+            scorer.idf = self._idf[key]
         return scorer
 
 
