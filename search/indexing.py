@@ -87,18 +87,12 @@ def index_plan(
     started = time.perf_counter()
     report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
     ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
-    batch = Batch(ix, batch_size)
-    with ix.searcher() as searcher:
+    with ix.searcher() as searcher, Batch(ix, batch_size) as batch:
         committed = Committed(searcher)
-        try:
-            for article in _valid_articles(plan.files, []):
-                report.count(store_article(batch, committed, article))
-                if progress:
-                    progress(1)
-        except BaseException:
-            batch.cancel()
-            raise
-        batch.commit()
+        for article in _valid_articles(plan.files, []):
+            report.count(store_article(batch, committed, article))
+            if progress:
+                progress(1)
     report.seconds = time.perf_counter() - started
     report.duplicates = update_duplicates(index_dir)
     return report
@@ -117,18 +111,13 @@ def build_index(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Create a fresh index in index_dir holding articles with unique ids; return their count."""
-    batch = Batch(fresh_index(index_dir), batch_size)
     count = 0
-    try:
+    with Batch(fresh_index(index_dir), batch_size) as batch:
         for article in articles:
             batch.write(article, fingerprint(article), replace=False)
             count += 1
             if progress:
                 progress(1)
-    except BaseException:
-        batch.cancel()
-        raise
-    batch.commit()
     return count
 
 
@@ -245,6 +234,16 @@ class Batch:
         deleted = self._open().delete_by_term("id", article_id)
         self._count()
         return deleted
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        # Commit the last batch on success; on any error or interruption drop it, whole.
+        if kind is None:
+            self.commit()
+        else:
+            self.cancel()
 
     def commit(self) -> None:
         """Commit what was written since the last commit, if anything."""

@@ -10,6 +10,7 @@ Feed URLs are not files: they are fetched and compared article by article on eve
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -133,18 +134,13 @@ def apply_sync(
     # Files are recorded only once a commit holds all they gave: see _remember.
     done: list[tuple[str, SourceFile | None]] = list(plan.touched.items())
     ix = fresh_index(plan.index_dir) if plan.rebuild else open_or_create_index(plan.index_dir)
-    batch = Batch(ix, batch_size, on_commit=lambda: _remember(plan.sources, done))
-    with ix.searcher() as searcher:
+    remember = functools.partial(_remember, plan.sources, done)
+    with ix.searcher() as searcher, Batch(ix, batch_size, on_commit=remember) as batch:
         committed = Committed(searcher)
         seen = dict(plan.known)
-        try:
-            for file in plan.read:
-                _sync_file(plan, file, batch, committed, seen, report, done, progress)
-            _remove_missing(plan, batch, report, done, prune)
-        except BaseException:
-            batch.cancel()
-            raise
-        batch.commit()
+        for file in plan.read:
+            _sync_file(plan, file, batch, committed, seen, report, done, progress)
+        _remove_missing(plan, batch, report, done, prune)
     _remember(plan.sources, done)
     report.seconds = time.perf_counter() - started
     report.duplicates = update_duplicates(plan.index_dir)
