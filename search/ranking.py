@@ -10,12 +10,12 @@ consecutive query words stand close together in its text (proximity). Both were 
 
 from __future__ import annotations
 
-import itertools
 import math
-from itertools import islice
+from itertools import islice, pairwise
 
 from whoosh import query as wq
 
+from .facets import facet_definitions
 from .models import Sort
 from .query import Parsed
 
@@ -31,8 +31,6 @@ PROXIMITY_FIELD = "body"
 
 def rank(searcher, parsed: Parsed, limit: int, *, filter=None, sort=Sort.RELEVANCE, facets=False):
     """Return Whoosh's results and the top hits in their final order."""
-    from .facets import facet_definitions
-
     query = query_of(parsed)
     rescore = sort is Sort.RELEVANCE and len(parsed.groups) > 1
     options = {"limit": max(limit, RESCORE_WINDOW if rescore else 0), "filter": filter}
@@ -98,7 +96,7 @@ def _holding(reader, group, docnums: list[int]) -> set[int]:
 def _proximity(reader, groups, docnums: list[int]) -> dict[int, float]:
     """Return, per docnum, the mean closeness (1 / distance) of consecutive query words."""
     spots = [_group_positions(reader, group, docnums) for group in groups]
-    pairs = list(itertools.pairwise(spots))
+    pairs = list(pairwise(spots))
     closeness = dict.fromkeys(docnums, 0.0)
     for docnum in docnums:
         for left, right in pairs:
