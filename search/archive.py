@@ -15,9 +15,9 @@ from .models import Article, ArticleView, Completion, Filters, Results, Sort, St
 from .query import parse_query
 from .querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
 from .ranking import rank
+from .snapshot import Snapshot
 from .store import open_index
 from .suggestions import complete
-from .weighting import ProbabilisticBM25F
 
 
 class Archive:
@@ -27,6 +27,7 @@ class Archive:
         self.path = Path(path)
         self._index = open_index(self.path)
         self._searcher = None
+        self._snapshot: Snapshot | None = None
         self._generation = None
         self._copies = CopiesCache(self.path)
         # Whoosh searchers are not thread-safe; a worker serves one request at a time.
@@ -40,9 +41,17 @@ class Archive:
             if self._searcher is not None:
                 self._searcher.close()
             self._index = open_index(self.path)
-            self._searcher = self._index.searcher(weighting=ProbabilisticBM25F())
+            self._searcher = self._index.searcher()
+            self._snapshot = None
             self._generation = generation
         return self._searcher
+
+    def _arrays(self) -> Snapshot:
+        """Return the arrays of the latest committed version, read when first needed."""
+        searcher = self._current()
+        if self._snapshot is None:
+            self._snapshot = Snapshot(searcher)
+        return self._snapshot
 
     def count(self) -> int:
         """Return the number of articles in the index."""
@@ -79,14 +88,19 @@ class Archive:
                     f"{self.path}: the index holds no article; add some with: fouille index PATH"
                 )
             copies = self._copies.get(searcher, self._generation) if collapse else None
-            return run_search(searcher, query, filters or Filters(), sort, page, per_page, copies)
+            return run_search(
+                self._arrays(), query, filters or Filters(), sort, page, per_page, copies
+            )
 
     def rank_ids(self, query: str, limit: int = 100) -> list[tuple[str, float]]:
         """Return the ids and scores of the best articles for query, as the site ranks them."""
         with self._lock:
-            searcher = self._current()
-            _, ranked = rank(searcher, parse_query(query), limit)
-            return [(hit["id"], hit.score or 0.0) for hit in ranked[:limit]]
+            snapshot = self._arrays()
+            ranking = rank(snapshot, parse_query(query))
+            return [
+                (snapshot.searcher.stored_fields(docnum)["id"], ranking.score(docnum))
+                for docnum in ranking.top(limit).tolist()
+            ]
 
     def get_article(self, article_id: str) -> Article:
         """Return the stored article with this id.
@@ -142,7 +156,7 @@ class Archive:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
-                self._searcher = None
+                self._searcher = self._snapshot = None
 
 
 def _column(reader, fieldname: str) -> list:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from whoosh import sorting
+import numpy as np
 
 from .models import Facet, FacetValue
 
@@ -24,30 +24,30 @@ FACET_FILTERS = {
     "tags": "tags",
     "year": "years",
 }
+# Facets whose field holds several labels per article.
+LIST_FACETS = {"tags"}
 FACET_SIZE = 20
 
 
-def facet_definitions(names=FACET_FIELDS) -> sorting.Facets:
-    """Return the Whoosh facets to group a search by."""
-    facets = sorting.Facets()
-    for name in names:
-        fieldname = FACET_FIELDS[name]
-        facets.add_facet(
-            name,
-            sorting.FieldFacet(fieldname, allow_overlap=name == "tags", maptype=sorting.Count),
-        )
-    return facets
+def count_facet(snapshot, name: str, selected: np.ndarray) -> Facet:
+    """Return a facet's values among the selected documents, most frequent first.
 
-
-def facet_counts(results, names=FACET_FIELDS) -> Iterator[Facet]:
-    """Yield each facet's values with counts, most frequent first (years newest first)."""
-    for name in names:
-        counts = {as_text(k): v for k, v in results.groups(name).items() if k}
-        if name == "year":
-            ordered = sorted(counts.items(), reverse=True)
-        else:
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
-        yield Facet(name, tuple(FacetValue(k, v) for k, v in ordered))
+    Years come newest first, all of them; other facets keep their FACET_SIZE most frequent.
+    """
+    if name in LIST_FACETS:
+        lists = snapshot.tags
+        names, codes = lists.names, lists.codes[selected[lists.owners]]
+    else:
+        labels = snapshot.labels[FACET_FIELDS[name]]
+        names, codes = labels.names, labels.codes[selected]
+        codes = codes[codes >= 0]
+    counts = np.bincount(codes, minlength=len(names))
+    found = [(names[code], int(counts[code])) for code in np.flatnonzero(counts)]
+    if name == "year":
+        ordered = sorted(found, reverse=True)
+    else:
+        ordered = sorted(found, key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+    return Facet(name, tuple(FacetValue(k, v) for k, v in ordered))
 
 
 def count_values(values: Iterable[str]) -> tuple[FacetValue, ...]:

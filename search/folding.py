@@ -10,9 +10,9 @@ that the index holds, matching or not, canonical first.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 from .clustering import Clusters, live_fingerprints, load_clusters, record_stamp
 from .models import Duplicate
@@ -24,6 +24,8 @@ class Copies:
     def __init__(self, searcher, clusters: Clusters):
         self.group_of: dict[int, int] = {}
         self.members: list[tuple[int, ...]] = []
+        # group[docnum]: its cluster's number, or -1 when it has no copy.
+        self.group = np.full(searcher.reader().doc_count_all(), -1, dtype=np.int64)
         by_fingerprint = live_fingerprints(searcher.reader()) if clusters.groups else {}
         for group in clusters.groups:
             # An article changed since it was compared is no longer known to be a copy.
@@ -34,27 +36,27 @@ class Copies:
             )
             if len(docnums) > 1:
                 self.group_of.update(dict.fromkeys(docnums, len(self.members)))
+                self.group[list(docnums)] = len(self.members)
                 self.members.append(docnums)
 
     def __bool__(self) -> bool:
         return bool(self.members)
 
-    def fold(self, ranked: list, need: int, matches: int, fetch: Callable[[int], list]) -> list:
-        """Return ranked without copies of a hit above, fetching more until need are kept."""
+    def fold(self, ranking, need: int) -> list[int]:
+        """Return the ranked docnums without copies of one above, at least need if there are."""
+        fetched = need
         while True:
+            ranked = ranking.top(fetched).tolist()
             kept = self._first_of_each(ranked)
-            if len(kept) >= need or len(ranked) >= matches:
-                return kept
-            more = fetch(max(2 * len(ranked), need))
-            if len(more) <= len(ranked):
-                return kept
-            ranked = more
+            if len(kept) >= need or len(ranked) >= ranking.total:
+                return kept[:need]
+            fetched = 2 * fetched
 
-    def folded(self, results) -> int:
-        """Return how many of the matches of a Whoosh search are copies of another match."""
-        matched = results.docs()
-        counts = Counter(group for docnum, group in self.group_of.items() if docnum in matched)
-        return sum(count - 1 for count in counts.values())
+    def folded(self, matched: np.ndarray) -> int:
+        """Return how many of the matched docnums are copies of another match."""
+        groups = self.group[matched]
+        groups = groups[groups >= 0]
+        return len(groups) - len(np.unique(groups))
 
     def others(self, searcher, docnum: int) -> tuple[Duplicate, ...]:
         """Return the other articles of docnum's cluster, canonical first."""
@@ -67,13 +69,13 @@ class Copies:
             if other != docnum
         )
 
-    def _first_of_each(self, ranked: list) -> list:
+    def _first_of_each(self, ranked: list[int]) -> list[int]:
         seen: set[int] = set()
         kept = []
-        for hit in ranked:
-            group = self.group_of.get(hit.docnum)
+        for docnum in ranked:
+            group = self.group_of.get(docnum)
             if group is None or group not in seen:
-                kept.append(hit)
+                kept.append(docnum)
             if group is not None:
                 seen.add(group)
         return kept

@@ -3,93 +3,88 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
+import numpy as np
 from whoosh import query as wq
 
 from .errors import InvalidDateRange
-from .facets import FACET_FILTERS, as_text, facet_counts, facet_definitions
+from .facets import FACET_FIELDS, as_text, count_facet
+from .filtering import combine, filter_masks
 from .folding import Copies
 from .highlighting import make_snippet, mark_all
 from .models import Article, Facet, Filters, Hit, Results, Sort
 from .query import Parsed, parse_query
-from .ranking import query_of, rank
+from .ranking import Ranking, positive_leaves, rank
 from .schema import TEXT_FIELDS
+from .snapshot import Snapshot
 from .suggestions import spelling_suggestion
 
 MAX_PER_PAGE = 100
 
 
 def run_search(
-    searcher, text: str, filters: Filters, sort: Sort, page, per_page, copies: Copies | None = None
+    snapshot: Snapshot,
+    text: str,
+    filters: Filters,
+    sort: Sort,
+    page: int,
+    per_page: int,
+    copies: Copies | None = None,
 ) -> Results:
     """Return one page of results; facets count every match.
 
     With copies, an article's duplicates ranked below it are folded into its hit (folding.py).
+
+    :raises InvalidDateRange: if the date range ends before it starts.
     """
     started = time.perf_counter()
     parsed = parse_query(text)
-    results, ranked = rank(
-        searcher, parsed, page * per_page, filter=build_filter(filters), sort=sort, facets=True
+    masks = filter_masks(snapshot, filters)
+    ranking = rank(snapshot, parsed, combine(masks), sort)
+    need = page * per_page
+    ranked = copies.fold(ranking, need) if copies else ranking.top(need).tolist()
+    terms = highlight_terms(snapshot.reader, parsed)
+    searcher = snapshot.searcher
+    hits = tuple(
+        _hit(searcher.stored_fields(docnum), terms, ranking.score(docnum))
+        for docnum in ranked[(page - 1) * per_page : need]
     )
-    terms = highlight_terms(searcher.reader(), parsed)
-    scored = sort is Sort.RELEVANCE and parsed.query is not None
-    ranked, folded = _fold(
-        searcher, parsed, filters, sort, page * per_page, results, ranked, copies
-    )
-    page_hits = ranked[(page - 1) * per_page : page * per_page]
-    hits = tuple(_hit(hit, terms, scored) for hit in page_hits)
     if copies:
+        page_docs = ranked[(page - 1) * per_page : need]
         hits = tuple(
-            replace(hit, duplicates=copies.others(searcher, found.docnum))
-            for hit, found in zip(hits, page_hits, strict=True)
+            replace(hit, duplicates=copies.others(searcher, docnum))
+            for hit, docnum in zip(hits, page_docs, strict=True)
         )
+    folded = copies.folded(ranking.matched) if copies else 0
     return Results(
         query=text,
-        total=len(results) - folded,
+        total=ranking.total - folded,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=_facets(searcher, parsed, filters, results),
+        facets=_facets(ranking, masks),
         syntax_fallback=parsed.syntax_fallback,
         truncated=parsed.truncated,
-        suggestion=spelling_suggestion(searcher.reader(), text, parsed),
+        suggestion=spelling_suggestion(snapshot.reader, text, parsed),
         terms=tuple(sorted(terms)),
         folded=folded,
     )
 
 
-def _fold(searcher, parsed, filters, sort, need: int, results, ranked, copies) -> tuple[list, int]:
-    """Return the ranked hits without duplicates of a hit above, and how many were folded."""
-    if not copies:
-        return ranked, 0
-
-    def fetch(limit: int) -> list:
-        return rank(searcher, parsed, limit, filter=build_filter(filters), sort=sort)[1]
-
-    return copies.fold(ranked, need, len(results), fetch), copies.folded(results)
-
-
-def _facets(searcher, parsed: Parsed, filters: Filters, results) -> tuple[Facet, ...]:
+def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]:
     """Return facet counts; a facet with chosen values is counted without its own filter.
 
     So the other values of that facet stay offered, as alternatives to add.
     """
-    facets = {facet.name: facet for facet in facet_counts(results)}
-    for name, attribute in FACET_FILTERS.items():
-        if getattr(filters, attribute):
-            others = replace(filters, **{attribute: ()})
-            recount = searcher.search(
-                query_of(parsed),
-                filter=build_filter(others),
-                groupedby=facet_definitions([name]),
-                limit=1,
-            )
-            facets[name] = next(facet_counts(recount, [name]))
-    return tuple(facets.values())
+    facets = []
+    for name in FACET_FIELDS:
+        others = combine(masks, without=name)
+        selected = ranking.candidates & others if others is not None else ranking.candidates
+        facets.append(count_facet(ranking.snapshot, name, selected))
+    return tuple(facets)
 
 
 def build_filter(filters: Filters) -> wq.Query | None:
@@ -127,27 +122,14 @@ def highlight_terms(reader, parsed: Parsed) -> set[str]:
     terms = set()
     if parsed.query is None:
         return terms
-    for leaf in _positive_leaves(parsed.query):
+    for leaf in positive_leaves(parsed.query):
         for fieldname, text in leaf.existing_terms(reader, expand=True):
             if fieldname in TEXT_FIELDS:
                 terms.add(as_text(text))
     return terms
 
 
-def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
-    if isinstance(query, wq.AndNot):
-        yield from _positive_leaves(query.a)
-    elif isinstance(query, wq.Not):
-        return
-    elif query.is_leaf():
-        yield query
-    else:
-        for child in query.children():
-            yield from _positive_leaves(child)
-
-
-def _hit(hit, terms: set[str], scored: bool) -> Hit:
-    fields = hit.fields()
+def _hit(fields: dict, terms: set[str], score: float | None) -> Hit:
     article = stored_article(fields)
     text = article.body if article.body else article.summary
     return Hit(
@@ -159,8 +141,7 @@ def _hit(hit, terms: set[str], scored: bool) -> Hit:
         source=article.source,
         section=article.section,
         tags=article.tags,
-        # Sorted by date, Whoosh's score is the sort key: no relevance to report.
-        score=round(hit.score or 0.0, 4) if scored else None,
+        score=round(score, 4) if score is not None else None,
         snippet=make_snippet(text, terms),
         title_html=mark_all(article.title, terms),
     )

@@ -1,131 +1,164 @@
-"""Ranking: BM25F from Whoosh, then the top hits reordered by how well they cover the query.
+"""Ranking: which articles match a query and in what order, over a snapshot's arrays.
 
 Every caller ranks through :func:`rank`: the site, the CLI and ``fouille eval``, so what is
-evaluated is what readers get. Over the top ``RESCORE_WINDOW`` hits, each score is multiplied
-by the share of the query's words the article holds, each word weighted by its rarity
-(coordination: "all words matter, but an article need not hold them all"), and raised when
-consecutive query words stand close together in its text (proximity). Both were measured in
-``docs/RELEVANCE.md``.
+evaluated is what readers get. Each match is scored by BM25F times coordination
+(``scoring.py``); the best ``RESCORE_WINDOW`` are then raised when consecutive query words stand
+close together in their text (proximity). Both were measured in ``docs/RELEVANCE.md``.
 """
 
 from __future__ import annotations
 
-import math
-from itertools import islice, pairwise
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
 
+import numpy as np
 from whoosh import query as wq
 
-from .facets import facet_definitions
 from .models import Sort
 from .query import Parsed
+from .scoring import bm25, coordination
+from .snapshot import NO_DATE, Snapshot
 
-# Beyond this window BM25F order stands, so that pages never repeat or skip an article.
+# Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
+# the order stands, so that pages never repeat or skip an article.
 RESCORE_WINDOW = 200
-# A prefix query word holds in a document through at most this many of its expansions.
-MAX_PREFIX_TERMS = 200
 # How much close query words raise a score: an article where every pair of consecutive
 # query words stands side by side scores (1 + PROXIMITY_WEIGHT) times higher.
 PROXIMITY_WEIGHT = 0.5
 PROXIMITY_FIELD = "body"
 
 
-def rank(searcher, parsed: Parsed, limit: int, *, filter=None, sort=Sort.RELEVANCE, facets=False):
-    """Return Whoosh's results and the top hits in their final order."""
-    query = query_of(parsed)
-    rescore = sort is Sort.RELEVANCE and len(parsed.groups) > 1
-    options = {"limit": max(limit, RESCORE_WINDOW if rescore else 0), "filter": filter}
-    if facets:
-        options["groupedby"] = facet_definitions()
+@dataclass(frozen=True)
+class Ranking:
+    """The matches of a query, and the key that orders them (higher first)."""
+
+    snapshot: Snapshot
+    candidates: np.ndarray  # per docnum: matches the query, before the filters
+    matched: np.ndarray  # docnums matching the query and the filters, ascending
+    key: np.ndarray  # per docnum
+    scored: bool  # whether key is a relevance score (not a date)
+
+    @property
+    def total(self) -> int:
+        """Return the number of matches."""
+        return len(self.matched)
+
+    def top(self, n: int) -> np.ndarray:
+        """Return the docnums of the best n matches, best first; ties by index order."""
+        docs = self.matched
+        keys = self.key[docs]
+        if 0 < n < len(docs):
+            # Order only what can be in the top n: everything at least as high as the nth.
+            nth = -np.partition(-keys, n - 1)[n - 1]
+            chosen = keys >= nth
+            docs, keys = docs[chosen], keys[chosen]
+        return docs[np.lexsort((docs, -keys))][: max(n, 0)]
+
+    def score(self, docnum: int) -> float | None:
+        """Return a match's relevance score, or None when ranked by date."""
+        return float(self.key[docnum]) if self.scored else None
+
+
+def rank(
+    snapshot: Snapshot, parsed: Parsed, allowed: np.ndarray | None = None, sort=Sort.RELEVANCE
+) -> Ranking:
+    """Return the articles matching the query among the allowed ones, ranked."""
+    candidates = matches(snapshot, parsed)
+    selected = candidates & allowed if allowed is not None else candidates
+    matched = np.flatnonzero(selected)
     if sort is not Sort.RELEVANCE or parsed.query is None:
-        options["sortedby"] = "published"
-        options["reverse"] = sort is not Sort.OLDEST
-    results = searcher.search(query, **options)
-    # results[:] rather than list(results): list() would first count every match via len().
-    return results, (_rescore(searcher.reader(), results, parsed) if rescore else results[:])
+        return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
+    scores = bm25(snapshot, scored_entries(parsed.query))
+    if len(parsed.groups) > 1:
+        scores *= coordination(snapshot, parsed.groups)
+        ranking = Ranking(snapshot, candidates, matched, scores, scored=True)
+        window = ranking.top(RESCORE_WINDOW)
+        near = proximity(snapshot, parsed.groups, np.sort(window))
+        for docnum, closeness in near.items():
+            scores[docnum] *= 1 + PROXIMITY_WEIGHT * closeness
+    return Ranking(snapshot, candidates, matched, scores, scored=True)
 
 
-def query_of(parsed: Parsed) -> wq.Query:
-    """Return the Whoosh query to run; an empty query lists every article."""
-    return parsed.query if parsed.query is not None else wq.Every()
+def matches(snapshot: Snapshot, parsed: Parsed) -> np.ndarray:
+    """Return which live documents the query matches; an empty query matches every one."""
+    if parsed.query is None:
+        return snapshot.live.copy()
+    return _matching(snapshot, parsed.query) & snapshot.live
 
 
-def _rescore(reader, results, parsed: Parsed) -> list:
-    """Reorder the top hits by score × coordination × (1 + proximity bonus)."""
-    hits = results[:]
-    window, rest = hits[:RESCORE_WINDOW], hits[RESCORE_WINDOW:]
-    docnums = sorted(hit.docnum for hit in window)
-    held = dict.fromkeys(docnums, 0.0)
-    weights = [_weight(reader, group) for group in parsed.groups]
-    for group, weight in zip(parsed.groups, weights, strict=True):
-        for docnum in _holding(reader, group, docnums):
-            held[docnum] += weight
-    near = _proximity(reader, parsed.groups, docnums)
-    total = sum(weights)
-
-    def score(hit) -> float:
-        bonus = 1 + PROXIMITY_WEIGHT * near[hit.docnum]
-        return hit.score * held[hit.docnum] / total * bonus
-
-    return sorted(window, key=score, reverse=True) + rest
-
-
-def _weight(reader, group) -> float:
-    """Return a query word's weight in coordination: its inverse document frequency.
-
-    Holding a rare word of the query says more about an article than holding a common one.
-    """
-    frequency = 1
-    for fieldname, text, is_prefix in group:
-        terms = reader.expand_prefix(fieldname, text) if is_prefix else [text]
-        for term in islice(terms, MAX_PREFIX_TERMS):
-            frequency = max(frequency, reader.doc_frequency(fieldname, term))
-    return math.log(1 + reader.doc_count_all() / frequency)
-
-
-def _holding(reader, group, docnums: list[int]) -> set[int]:
-    """Return the docnums (sorted input) that hold any term of one query word's group."""
-    found: set[int] = set()
-    for fieldname, text, is_prefix in group:
-        terms = reader.expand_prefix(fieldname, text) if is_prefix else [text]
-        for term in islice(terms, MAX_PREFIX_TERMS):
-            if (fieldname, term) in reader:
-                found |= set(_positions(reader.postings(fieldname, term), docnums, False))
+def _matching(snapshot: Snapshot, query: wq.Query) -> np.ndarray:
+    """Return which documents a query matches, its operators applied to whole arrays."""
+    if isinstance(query, wq.Term):
+        return snapshot.holders(query.fieldname, query.text)
+    if isinstance(query, wq.And | wq.Or):
+        parts = [_matching(snapshot, child) for child in query.children()]
+        combine = np.logical_and if isinstance(query, wq.And) else np.logical_or
+        return combine.reduce(parts) if parts else np.zeros(snapshot.size, dtype=bool)
+    if isinstance(query, wq.AndNot):
+        return _matching(snapshot, query.a) & ~_matching(snapshot, query.b)
+    if isinstance(query, wq.AndMaybe):
+        return _matching(snapshot, query.a)
+    if isinstance(query, wq.Every):
+        return np.ones(snapshot.size, dtype=bool)
+    # Phrases and prefixes: Whoosh's own matchers know positions and every expansion.
+    found = np.zeros(snapshot.size, dtype=bool)
+    found[list(snapshot.searcher.docs_for_query(query))] = True
     return found
 
 
-def _proximity(reader, groups, docnums: list[int]) -> dict[int, float]:
+def scored_entries(query: wq.Query) -> set[tuple[str, str, bool]]:
+    """Return the (field, term, is_prefix) of the query's words that count towards scores."""
+    entries = set()
+    for leaf in positive_leaves(query):
+        if isinstance(leaf, wq.Prefix):
+            entries.add((leaf.fieldname, leaf.text, True))
+        else:
+            entries.update((f, t, False) for f, t in leaf.iter_all_terms())
+    return entries
+
+
+def _date_key(snapshot: Snapshot, sort: Sort) -> np.ndarray:
+    """Return a key that ranks by publication date; articles without one come last."""
+    dates = snapshot.published.astype(np.float64)
+    key = dates if sort is not Sort.OLDEST else -dates
+    key[snapshot.published == NO_DATE] = -np.inf
+    return key
+
+
+def positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
+    """Yield the leaves of a query that are not excluded by NOT."""
+    if isinstance(query, wq.AndNot):
+        yield from positive_leaves(query.a)
+    elif isinstance(query, wq.Not):
+        return
+    elif query.is_leaf():
+        yield query
+    else:
+        for child in query.children():
+            yield from positive_leaves(child)
+
+
+def proximity(snapshot: Snapshot, groups, docnums: np.ndarray) -> dict[int, float]:
     """Return, per docnum, the mean closeness (1 / distance) of consecutive query words."""
-    spots = [_group_positions(reader, group, docnums) for group in groups]
+    spots = [_group_positions(snapshot, group, docnums) for group in groups]
     pairs = list(pairwise(spots))
-    closeness = dict.fromkeys(docnums, 0.0)
-    for docnum in docnums:
-        for left, right in pairs:
-            if docnum in left and docnum in right:
-                closeness[docnum] += 1 / _distance(left[docnum], right[docnum])
-    return {d: total / len(pairs) for d, total in closeness.items()} if pairs else closeness
+    closeness = dict.fromkeys(docnums.tolist(), 0.0)
+    if not pairs:
+        return closeness
+    for left, right in pairs:
+        for docnum in left.keys() & right.keys():
+            closeness[docnum] += 1 / _distance(left[docnum], right[docnum])
+    return {d: total / len(pairs) for d, total in closeness.items()}
 
 
-def _group_positions(reader, group, docnums: list[int]) -> dict[int, list[int]]:
+def _group_positions(snapshot: Snapshot, group, docnums: np.ndarray) -> dict[int, list[int]]:
     spots: dict[int, list[int]] = {}
     for fieldname, text, is_prefix in group:
-        if fieldname == PROXIMITY_FIELD and not is_prefix and (fieldname, text) in reader:
-            matcher = reader.postings(fieldname, text)
-            for docnum, found in _positions(matcher, docnums, True).items():
+        if fieldname == PROXIMITY_FIELD and not is_prefix:
+            for docnum, found in snapshot.positions(fieldname, text, docnums).items():
                 spots.setdefault(docnum, []).extend(found)
     return {docnum: sorted(found) for docnum, found in spots.items()}
-
-
-def _positions(matcher, docnums: list[int], read: bool) -> dict[int, list[int]]:
-    """Return which of the sorted docnums a posting list holds (with positions if read)."""
-    found = {}
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            found[docnum] = matcher.value_as("positions") if read else []
-    return found
 
 
 def _distance(left: list[int], right: list[int]) -> int:

@@ -259,7 +259,7 @@ def test_eval_and_site_call_the_same_rank_function_with_the_same_settings(
         bound = inspect.signature(original).bind(*args, **options)
         bound.apply_defaults()
         parsed = bound.arguments["parsed"]
-        settings = {k: bound.arguments[k] for k in ("filter", "sort")}
+        settings = {k: bound.arguments[k] for k in ("allowed", "sort")}
         calls.append((repr(parsed.query), parsed.groups, settings))
         return original(*args, **options)
 
@@ -269,7 +269,7 @@ def test_eval_and_site_call_the_same_rank_function_with_the_same_settings(
     archive.search_articles("réforme des retraites")
     eval_call, site_call = calls
     assert eval_call == site_call
-    assert eval_call[2] == {"filter": None, "sort": Sort.RELEVANCE}
+    assert eval_call[2] == {"allowed": None, "sort": Sort.RELEVANCE}
 
 
 PIAF = SHARED / "eval" / "piaf-dev"

@@ -1,0 +1,261 @@
+"""One committed version of the index as numpy arrays: what scoring, filters and facets read.
+
+Whoosh scores, filters and groups one posting at a time in Python; a question of thirty
+words then costs a second. A snapshot reads each posting list once into arrays (kept in a
+bounded cache, since the same common words recur in every query) along with the field lengths
+and the facet columns, so that a whole query is a handful of vectorised operations. A snapshot
+belongs to one searcher: the archive makes a new one when a new version is committed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+from .schema import TEXT_FIELDS
+
+# Fields whose values are facets and filters (single label per article), and the list one.
+LABEL_FIELDS = ("section", "author_label", "source_label", "year")
+LIST_FIELD = "tags"
+# Posting lists kept in memory, in bytes.
+CACHE_BYTES = 150_000_000
+# Whoosh stores a field length in one byte; this table turns the byte back into a length.
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+NO_DATE = np.iinfo(np.int64).min
+
+
+@dataclass(frozen=True)
+class PostingList:
+    """A term's postings: docnums (ascending), frequencies, and encoded positions if kept."""
+
+    docs: np.ndarray
+    freqs: np.ndarray
+    values: bytes = b""  # each posting's encoded positions, end to end
+    ends: np.ndarray | None = None  # where each posting's value ends in values
+
+    @property
+    def size(self) -> int:
+        """Return the memory the arrays take, in bytes."""
+        ends = self.ends.nbytes if self.ends is not None else 0
+        return self.docs.nbytes + self.freqs.nbytes + len(self.values) + ends
+
+
+_EMPTY = PostingList(np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A column of labels as codes: codes[docnum] indexes names; -1 for no label."""
+
+    names: tuple[str, ...]
+    codes: np.ndarray
+
+
+@dataclass(frozen=True)
+class LabelLists:
+    """A column of label lists (tags): the codes of document d are codes[starts[d]:starts[d+1]]."""
+
+    names: tuple[str, ...]
+    starts: np.ndarray
+    codes: np.ndarray
+    owners: np.ndarray  # owners[i]: the docnum that codes[i] belongs to
+
+
+class Snapshot:
+    """The arrays of one searcher's index version; thread-safe for reading."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.leaves = list(reader.leaf_readers())
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, base in self.leaves:
+            deleted = list(leaf.deleted_docs_set) if leaf.has_deletions() else []
+            self.live[np.asarray(deleted, dtype=np.int64) + base] = False
+        self.documents = int(self.live.sum())
+        self.lengths = {name: self._lengths(name) for name in TEXT_FIELDS}
+        self.mean_length = {
+            name: float(lengths[self.live].mean()) if self.documents else 0.0
+            for name, lengths in self.lengths.items()
+        }
+        self.labels = {name: self._labels(name) for name in LABEL_FIELDS}
+        self.tags = self._label_lists(LIST_FIELD)
+        self.published = self._dates()
+        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+        self._lock = threading.Lock()
+
+    def postings(self, fieldname: str, text: str) -> PostingList:
+        """Return a term's postings, read once and then kept while memory allows."""
+        key = (fieldname, text)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        found = self._read_postings(fieldname, text)
+        with self._lock:
+            self._cache[key] = found
+            self._cached += found.size
+            while self._cached > CACHE_BYTES and len(self._cache) > 1:
+                self._cached -= self._cache.popitem(last=False)[1].size
+        return found
+
+    def holders(self, fieldname: str, text: str) -> np.ndarray:
+        """Return, per docnum, whether the document holds the term."""
+        found = np.zeros(self.size, dtype=bool)
+        found[self.postings(fieldname, text).docs] = True
+        return found
+
+    def positions(self, fieldname: str, text: str, docnums: np.ndarray) -> dict[int, list[int]]:
+        """Return where the term stands in those of the documents (ascending) that hold it."""
+        found = self.postings(fieldname, text)
+        if found.ends is None or not len(found.docs):
+            return {}
+        rows = np.minimum(np.searchsorted(found.docs, docnums), len(found.docs) - 1)
+        held = found.docs[rows] == docnums
+        decode = self.reader.schema[fieldname].format.decode_positions
+        starts = np.concatenate([[0], found.ends[:-1]])
+        return {
+            int(docnum): decode(found.values[starts[row] : found.ends[row]])
+            for docnum, row in zip(docnums[held].tolist(), rows[held].tolist(), strict=True)
+        }
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        """Return how many documents hold a term (deleted ones included, as Whoosh counts)."""
+        return len(self.postings(fieldname, text).docs)
+
+    def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """Return up to limit index terms of a field that begin with prefix."""
+        terms = []
+        for term in self.reader.expand_prefix(fieldname, prefix):
+            terms.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+            if len(terms) == limit:
+                break
+        return terms
+
+    def field_lengths(self, fieldname: str) -> np.ndarray | None:
+        """Return each document's length in a field, or None if the field keeps none."""
+        if fieldname not in self.lengths:
+            self.lengths[fieldname] = self._lengths(fieldname)
+            lengths = self.lengths[fieldname]
+            if lengths is not None:
+                self.mean_length[fieldname] = float(lengths[self.live].mean() or 1.0)
+        return self.lengths[fieldname]
+
+    def _read_postings(self, fieldname: str, text: str) -> PostingList:
+        positional = self.reader.schema[fieldname].format.supports("positions")
+        docs, freqs, values = [], [], []
+        for leaf, base in self.leaves:
+            if (fieldname, text) not in leaf:
+                continue
+            for ids, weights, encoded in _blocks(leaf.postings(fieldname, text), positional):
+                docs.append(np.asarray(ids, dtype=np.int32) + base)
+                freqs.append(np.asarray(weights, dtype=np.float32))
+                values.extend(encoded)
+        if not docs:
+            return _EMPTY
+        ends = np.cumsum([len(v) for v in values], dtype=np.int64) if positional else None
+        return PostingList(np.concatenate(docs), np.concatenate(freqs), b"".join(values), ends)
+
+    def _lengths(self, fieldname: str) -> np.ndarray | None:
+        if not self.reader.schema[fieldname].scorable:
+            return None
+        lengths = np.zeros(self.size, dtype=np.float32)
+        for leaf, base in self.leaves:
+            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
+                continue
+            # One read of the column's bytes rather than a call per document.
+            raw = column._dbfile.get(column._basepos, column._count)
+            lengths[base : base + len(raw)] = _LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
+        return lengths
+
+    def _labels(self, fieldname: str) -> Labels:
+        values = self._column(fieldname)
+        names = tuple(sorted({v for v in values if v}))
+        index = {name: code for code, name in enumerate(names)}
+        codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int32, count=self.size)
+        return Labels(names, codes)
+
+    def _label_lists(self, fieldname: str) -> LabelLists:
+        lists = self._column(fieldname)
+        names = tuple(sorted({v for values in lists for v in values or ()}))
+        index = {name: code for code, name in enumerate(names)}
+        counts = np.fromiter((len(v or ()) for v in lists), dtype=np.int64, count=self.size)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        codes = np.fromiter(
+            (index[v] for values in lists for v in values or ()), dtype=np.int32, count=starts[-1]
+        )
+        owners = np.repeat(np.arange(self.size, dtype=np.int32), counts)
+        return LabelLists(names, starts, codes, owners)
+
+    def _dates(self) -> np.ndarray:
+        """Return publication times as microseconds since 1970, or the smallest int if none."""
+        epoch = datetime(1970, 1, 1)
+        return np.fromiter(
+            (
+                (d - epoch) // _MICROSECOND if isinstance(d, datetime) else NO_DATE
+                for d in self._column("published")
+            ),
+            dtype=np.int64,
+            count=self.size,
+        )
+
+    def _column(self, fieldname: str) -> list:
+        values = [None] * self.size
+        for leaf, base in self.leaves:
+            if not leaf.has_column(fieldname):
+                continue
+            column = leaf.column_reader(fieldname)
+            for docnum in leaf.all_doc_ids():
+                try:
+                    values[base + docnum] = _text(column[docnum])
+                except IndexError:
+                    # Whoosh leaves a column short when a segment's last articles lack a value.
+                    continue
+        return values
+
+
+def timestamp(moment: datetime) -> int:
+    """Return a time as the snapshot stores publication dates (microseconds since 1970)."""
+    return (moment - datetime(1970, 1, 1)) // _MICROSECOND
+
+
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1) - datetime(1970, 1, 1)
+
+
+def _blocks(matcher, positional: bool):
+    """Yield a posting list's docnums, frequencies and encoded values block by block."""
+    if isinstance(matcher, W3LeafMatcher):
+        # Whoosh's public API hands out one posting per call; its blocks are arrays already.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            if positional:
+                matcher._read_values()
+            yield matcher._ids, matcher._weights, matcher._values if positional else ()
+            matcher._next_block()
+        return
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if positional:
+            values.append(matcher.value())
+        matcher.next()
+    yield ids, weights, values
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return value
