@@ -7,16 +7,22 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from .errors import ArticleNotFound, IndexEmpty, InvalidPage, InvalidPageSize
+from .concordance import Concordance, ConcordanceSort, compute_concordance
+from .errors import ArticleNotFound, FouilleError, IndexEmpty, InvalidPage, InvalidPageSize
+from .exporting import Export
 from .facets import count_values
 from .folding import CopiesCache
 from .highlighting import mark_all
 from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
+from .periods import Period
 from .query import parse_query
 from .querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
 from .ranking import rank
+from .related import RELATED, Related, related_articles
 from .store import open_index
 from .suggestions import complete
+from .tables import results_export
+from .trends import Trends, compute_trends
 from .weighting import ProbabilisticBM25F
 
 
@@ -143,6 +149,79 @@ class Archive:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+
+    def trends(
+        self,
+        queries: list[str],
+        filters: Filters | None = None,
+        period: Period = Period.MONTH,
+        collapse: bool = True,
+    ) -> Trends:
+        """Return each query's matching articles per period, as result lists count them.
+
+        :raises MissingQuery: without a query.
+        :raises TooManyQueries: for more than four queries.
+        :raises TooManyPeriods: if the archive spans too many periods of this length.
+        """
+        with self._lock:
+            searcher = self._searching()
+            copies = self._copies.get(searcher, self._generation) if collapse else None
+            return compute_trends(searcher, queries, filters or Filters(), period, copies)
+
+    def concordance(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        sort: ConcordanceSort = ConcordanceSort.DATE,
+        collapse: bool = True,
+    ) -> Concordance:
+        """Return every occurrence of the query's words in context, in its newest matches.
+
+        :raises MissingQuery: if query holds no word to find.
+        """
+        with self._lock:
+            searcher = self._searching()
+            copies = self._copies.get(searcher, self._generation) if collapse else None
+            return compute_concordance(searcher, query, filters or Filters(), sort, copies)
+
+    def related(self, article_id: str, limit: int = RELATED) -> tuple[Related, ...]:
+        """Return the articles most similar to this one, leaving out its duplicates.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"no article has the id {article_id!r}")
+            copies = self._copies.get(searcher, self._generation)
+            return related_articles(searcher, docnum, copies, limit)
+
+    def export_results(
+        self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE
+    ) -> Export:
+        """Return every article matching query and filters, in result order, for export.
+
+        Its rows are read from a searcher of their own, closed when the last row is read.
+
+        :raises InvalidDateRange: if the date range ends before it starts.
+        :raises IndexEmpty: if the index holds no article.
+        """
+        searcher = open_index(self.path).searcher(weighting=ProbabilisticBM25F())
+        try:
+            return results_export(searcher, query, filters or Filters(), sort)
+        except FouilleError:
+            searcher.close()
+            raise
+
+    def _searching(self):
+        """Return the current searcher, or raise IndexEmpty if the index holds no article."""
+        searcher = self._current()
+        if searcher.doc_count() == 0:
+            raise IndexEmpty(
+                f"{self.path}: the index holds no article; add some with: fouille index PATH"
+            )
+        return searcher
 
 
 def _column(reader, fieldname: str) -> list:
