@@ -77,6 +77,9 @@ def compute_concordance(
     if parsed.query is None:
         raise MissingQuery("no query to find in context")
     terms = highlight_terms(searcher.reader(), parsed)
+    if not terms:
+        # Unknown words, or exclusions only: nothing can be shown in context.
+        return Concordance(text, filters, sort, (), 0, 0)
     results = searcher.search(
         query_of(parsed),
         filter=build_filter(filters),
@@ -113,7 +116,7 @@ def kwic(text: str, terms: set[str], width: int = CONTEXT_CHARS) -> Iterator[tup
             left = left[left.index(" ") + 1 :]
         if end + width < len(text) and " " in right.strip():
             right = right[: right.rstrip().rindex(" ")]
-        yield left.lstrip(), text[start:end], right.rstrip()
+        yield left.strip(), text[start:end], right.strip()
 
 
 def _next_word(right: str) -> str:
