@@ -64,6 +64,7 @@ def csv_chunks(export: Export) -> Iterator[str]:
     for key, value in export.metadata.items():
         writer.writerow([f"# {key}", neutralise(_metadata_text(value))])
     writer.writerow(export.columns)
+    yield _drain(buffer)
     for number, row in enumerate(export.rows, 1):
         writer.writerow([_cell(value) for value in row])
         if number % CHUNK_ROWS == 0:
@@ -112,9 +113,14 @@ def _plain(value):
 
 
 def _metadata_text(value) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(_plain(value), ensure_ascii=False)
+    """Return a metadata value as one readable cell: lists joined by |, filters as k=v; ..."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_metadata_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return " | ".join(_metadata_text(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_plain(value))
 
 
 def _drain(buffer: io.StringIO) -> str:
