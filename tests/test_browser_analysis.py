@@ -1,10 +1,13 @@
-"""The analysis pages in a real browser: the trends chart, its table, concordance, axe-core."""
+"""The analysis pages in a real browser: the trends chart, its table, the concordance.
+
+Their accessibility is checked with the other pages' in test_browser.py.
+"""
 
 import re
 from pathlib import Path
 
 import pytest
-from test_browser import AXE, CHROMIUM, browser, page, site  # noqa: F401  (fixtures)
+from test_browser import CHROMIUM, browser, page, site  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it)"
@@ -61,28 +64,3 @@ def test_concordance_sorts_by_next_word(page, site):  # noqa: F811
     page.click("form.analysis button")
     page.wait_for_url(re.compile(r"tri=suivant"))
     assert page.locator("table.kwic td.match").count() > 5
-
-
-@pytest.mark.skipif(not AXE.exists(), reason=f"axe-core not found at {AXE}")
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/tendances",
-        TRENDS,
-        "/tendances?q=retraites&par=mois&mesure=nombre",
-        "/tendances?q=a&q=b&q=c&q=d&q=e",
-        "/concordance",
-        "/concordance?q=retraites",
-        "/concordance?q=état OU france&page=2&tri=suivant",
-        "/article/fouille-033",
-    ],
-)
-def test_no_serious_accessibility_violation_on_analysis_pages(page, site, path):  # noqa: F811
-    page.goto(site + path)
-    page.evaluate(AXE.read_text("utf-8"))
-    violations = page.evaluate(
-        "async () => (await axe.run()).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    assert violations == []

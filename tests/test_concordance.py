@@ -5,24 +5,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
-from search import Archive, ConcordanceSort, MissingQuery, analyze, fold_accents, index_files
+from search import ConcordanceSort, MissingQuery, analyze, fold_accents
 from search.concordance import kwic
 from web import create_app
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample")
-    index_files(folder, [ROOT / "data"])
-    return folder
-
-
-@pytest.fixture
-def sample(sample_dir):
-    archive = Archive(sample_dir)
-    yield archive
-    archive.close()
 
 
 @pytest.fixture

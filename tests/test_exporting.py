@@ -27,7 +27,7 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
+def trap_dir(tmp_path_factory):
     """Return an index of the sample corpus and one article written to trap spreadsheets."""
     folder = tmp_path_factory.mktemp("sample")
     hostile = write_jsonl(folder.parent / "hostile.jsonl", [HOSTILE])
@@ -36,8 +36,8 @@ def sample_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def client(sample_dir):
-    return create_app({"INDEX": str(sample_dir), "TESTING": True}).test_client()
+def client(trap_dir):
+    return create_app({"INDEX": str(trap_dir), "TESTING": True}).test_client()
 
 
 def read_csv(text: str) -> tuple[dict, list[dict]]:
@@ -50,13 +50,13 @@ def read_csv(text: str) -> tuple[dict, list[dict]]:
     return metadata, list(csv.DictReader(body, delimiter=";"))
 
 
-def test_results_csv_has_bom_semicolons_metadata_and_every_match(client, sample_dir):
+def test_results_csv_has_bom_semicolons_metadata_and_every_match(client, trap_dir):
     response = client.get("/export/resultats.csv?q=retraites&rubrique=Économie")
     assert response.mimetype == "text/csv" and response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
     metadata, rows = read_csv(response.get_data(as_text=True))
     assert metadata["query"] == "retraites" and metadata["filters"] == "sections=Économie"
-    assert metadata["documents"] == str(Archive(sample_dir).count())
+    assert metadata["documents"] == str(Archive(trap_dir).count())
     assert metadata["fouille_version"] == version("fouille")
     assert metadata["exported_at"].endswith("+00:00")
     api = client.get("/api/search?q=retraites&rubrique=Économie&doublons=afficher").get_json()
@@ -137,7 +137,7 @@ def test_fifty_thousand_rows_are_written_as_they_are_read(chunks):
     assert peak < 1_000_000
 
 
-def test_cli_writes_a_csv_file_with_the_same_rows_as_the_site(sample_dir, client, tmp_path):
+def test_cli_writes_a_csv_file_with_the_same_rows_as_the_site(trap_dir, client, tmp_path):
     target = tmp_path / "retraites.csv"
     result = CliRunner().invoke(
         cli,
@@ -145,7 +145,7 @@ def test_cli_writes_a_csv_file_with_the_same_rows_as_the_site(sample_dir, client
             "export",
             "retraites",
             "--index",
-            str(sample_dir),
+            str(trap_dir),
             "--section",
             "Économie",
             "--output",
@@ -161,7 +161,7 @@ def test_cli_writes_a_csv_file_with_the_same_rows_as_the_site(sample_dir, client
     assert [r["id"] for r in rows] == [r["id"] for r in site]
 
 
-def test_cli_exports_trends_as_json_to_standard_output(sample_dir):
+def test_cli_exports_trends_as_json_to_standard_output(trap_dir):
     result = CliRunner().invoke(
         cli,
         [
@@ -175,12 +175,12 @@ def test_cli_exports_trends_as_json_to_standard_output(sample_dir):
             "--format",
             "json",
             "--index",
-            str(sample_dir),
+            str(trap_dir),
         ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    archive = Archive(sample_dir)
+    archive = Archive(trap_dir)
     for row in data["rows"]:
         window = Filters(years=(int(row["period"]),))
         assert row["count"] == archive.search_articles(row["query"], window).total
@@ -194,13 +194,13 @@ def test_cli_exports_trends_as_json_to_standard_output(sample_dir):
         (["a", "--from", "2021-01-01", "--to", "2020-01-01"], "before it starts"),
     ],
 )
-def test_cli_refuses_bad_input_with_a_message(sample_dir, arguments, message):
-    result = CliRunner().invoke(cli, ["export", *arguments, "--index", str(sample_dir)])
+def test_cli_refuses_bad_input_with_a_message(trap_dir, arguments, message):
+    result = CliRunner().invoke(cli, ["export", *arguments, "--index", str(trap_dir)])
     assert result.exit_code in (1, 2) and message in result.output
 
 
-def test_results_export_order_is_the_result_list_order(sample_dir):
-    archive = Archive(sample_dir)
+def test_results_export_order_is_the_result_list_order(trap_dir):
+    archive = Archive(trap_dir)
     export = archive.export_results("cybersécurité", Filters(), Sort.RELEVANCE)
     ids = [row[0] for row in export.rows]
     page = archive.search_articles("cybersécurité", per_page=100, collapse=False)

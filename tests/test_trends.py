@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_duplicates import ARTICLES as DUPLICATED
 
-from conftest import ROOT, write_jsonl
+from conftest import write_jsonl
 from search import (
     Archive,
     Filters,
@@ -21,21 +21,6 @@ from search.periods import span_of, spans_between
 from web import create_app
 
 QUERIES = ["cybersécurité", "retraites", '"réforme des retraites"', "covid OU vaccin"]
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory):
-    """Return an index of the sample corpus (data/), built once for the module."""
-    folder = tmp_path_factory.mktemp("sample")
-    index_files(folder, [ROOT / "data"])
-    return folder
-
-
-@pytest.fixture
-def sample(sample_dir):
-    archive = Archive(sample_dir)
-    yield archive
-    archive.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from .. import (
     trends_export,
 )
 from .base import cli, index_option, reported
-from .filtering import filter_options, filters_from
+from .filtering import filter_options, filters_from, sort_option
 
 PERIODS = {"year": Period.YEAR, "month": Period.MONTH, "week": Period.WEEK}
 WRITERS = {"csv": csv_chunks, "json": json_chunks}
@@ -44,13 +44,7 @@ WRITERS = {"csv": csv_chunks, "json": json_chunks}
     show_default=True,
     help="Period of a trend series.",
 )
-@click.option(
-    "--sort",
-    type=click.Choice([s.value for s in Sort]),
-    default=Sort.RELEVANCE.value,
-    show_default=True,
-    help="Order of the results.",
-)
+@sort_option
 @click.option(
     "--output",
     "-o",

@@ -1,4 +1,4 @@
-"""The filter options shared by the commands that search (``search``, ``export``)."""
+"""The filter and sort options shared by the commands that search (``search``, ``export``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from .. import Filters
+from .. import Filters, Sort
 
 OPTIONS = (
     click.option("--section", multiple=True, help="Only this section (repeatable)."),
@@ -16,6 +16,14 @@ OPTIONS = (
     click.option("--year", multiple=True, type=int, help="Only this year (repeatable)."),
     click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="From this day."),
     click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day."),
+)
+
+sort_option = click.option(
+    "--sort",
+    type=click.Choice([s.value for s in Sort]),
+    default=Sort.RELEVANCE.value,
+    show_default=True,
+    help="Order of results.",
 )
 
 

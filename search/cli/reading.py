@@ -15,7 +15,7 @@ from .. import (
     stats_payload,
 )
 from .base import cli, index_option, reported
-from .filtering import filter_options, filters_from
+from .filtering import filter_options, filters_from, sort_option
 
 
 @cli.command("search")
@@ -23,13 +23,7 @@ from .filtering import filter_options, filters_from
 @index_option
 @click.option("--limit", default=10, show_default=True, help="Results per page (1–100).")
 @click.option("--page", default=1, show_default=True, help="Page number.")
-@click.option(
-    "--sort",
-    type=click.Choice([s.value for s in Sort]),
-    default=Sort.RELEVANCE.value,
-    show_default=True,
-    help="Order of results.",
-)
+@sort_option
 @filter_options
 @click.option(
     "--all-duplicates", is_flag=True, help="List duplicates too, not folded into one result."
