@@ -216,3 +216,15 @@ def test_trends_page_without_a_query_shows_the_form(client):
     html = page(client, "/tendances")
     assert len(html.select("form.analysis input[name=q]")) == 4
     assert not html.select("figure.chart")
+
+
+def test_filters_that_keep_no_dated_article_say_so_instead_of_an_empty_chart(client):
+    html = page(client, "/tendances?q=covid&du=2030-01-01")
+    assert "Aucun article daté" in html.select_one("p.notice").get_text()
+    assert not html.select("figure.chart") and not html.select("#donnees")
+
+
+def test_empty_choices_fall_back_to_the_defaults(client):
+    html = page(client, "/tendances?q=covid&par=&mesure=")
+    assert html.select_one("#donnees tbody th").get_text() == "janvier 2018"
+    assert html.select_one("#chart-title").get_text().startswith("Part des articles")

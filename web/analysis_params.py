@@ -47,10 +47,10 @@ def parse_trends(args, required: bool = False) -> TrendsRequest:
     if required and not queries:
         raise MissingQuery("q")
     search = parse_search(args)
-    period = next((p for p in Period if p.value == args.get("par", "mois").strip()), None)
+    period = next((p for p in Period if p.value == _choice(args, "par", "mois")), None)
     if period is None:
         raise InvalidPeriod(args.get("par", ""))
-    measure = args.get("mesure", "part").strip()
+    measure = _choice(args, "mesure", "part")
     if measure not in MEASURES:
         raise InvalidMeasure(f"mesure={measure}")
     return TrendsRequest(queries, search.filters, period, MEASURES[measure], search.collapse)
@@ -81,7 +81,12 @@ def parse_concordance(args, required: bool = False) -> ConcordanceRequest:
     search = parse_search(args)
     if required and not search.query:
         raise MissingQuery("q")
-    sort = next((s for s in ConcordanceSort if s.value == args.get("tri", "date").strip()), None)
+    sort = next((s for s in ConcordanceSort if s.value == _choice(args, "tri", "date")), None)
     if sort is None:
         raise InvalidConcordanceSort(args.get("tri", ""))
     return ConcordanceRequest(search.query, search.filters, sort, search.page, search.collapse)
+
+
+def _choice(args, name: str, default: str) -> str:
+    """Return a parameter's value, or default when it is absent or empty."""
+    return args.get(name, "").strip() or default
