@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .concordance import Concordance, ConcordanceSort, compute_concordance
-from .errors import ArticleNotFound, FouilleError, IndexEmpty, InvalidPage, InvalidPageSize
+from .errors import ArticleNotFound, IndexChanged, IndexEmpty, InvalidPage, InvalidPageSize
 from .exporting import Export
 from .facets import count_values
 from .folding import CopiesCache
@@ -202,17 +204,23 @@ class Archive:
     ) -> Export:
         """Return every article matching query and filters, in result order, for export.
 
-        Its rows are read from a searcher of their own, closed when the last row is read.
+        Its rows are read as they are written, from this archive's searcher, under its lock
+        (a second searcher would hold a second copy of the index in memory).
 
         :raises InvalidDateRange: if the date range ends before it starts.
         :raises IndexEmpty: if the index holds no article.
         """
-        searcher = open_index(self.path).searcher(weighting=ProbabilisticBM25F())
-        try:
-            return results_export(searcher, query, filters or Filters(), sort)
-        except FouilleError:
-            searcher.close()
-            raise
+        with self._lock:
+            searcher = self._searching()
+            export = results_export(searcher, query, filters or Filters(), sort)
+        return replace(export, rows=self._rows_of(searcher, export.rows))
+
+    def _rows_of(self, searcher, rows: Iterator[tuple]) -> Iterator[tuple]:
+        """Yield rows read from searcher, under the lock, while it is still the current one."""
+        with self._lock:
+            if searcher is not self._current():
+                raise IndexChanged(f"{self.path}: the index changed before the export was read")
+            yield from rows
 
     def _searching(self):
         """Return the current searcher, or raise IndexEmpty if the index holds no article."""

@@ -23,6 +23,10 @@ class DuplicatesUnreadable(IndexIncompatible):
     """The record of duplicate articles beside the index cannot be read."""
 
 
+class IndexChanged(FouilleError):
+    """The index was replaced by a newer version while an export was being read."""
+
+
 class IndexLocked(FouilleError):
     """Another process is writing to the index."""
 

@@ -95,7 +95,8 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}".replace(".", ",")
+        # Fixed point: spreadsheets read "1e-06" as text in some locales.
+        return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, date):

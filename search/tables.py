@@ -30,7 +30,7 @@ CONCORDANCE_COLUMNS = ("article_id", "published", "title", "left", "match", "rig
 
 
 def results_export(searcher, text: str, filters: Filters, sort: Sort) -> Export:
-    """Return every article matching text and filters, in result order; rows close searcher.
+    """Return every article matching text and filters, in result order (rows read lazily).
 
     :raises InvalidDateRange: if the date range ends before it starts.
     :raises IndexEmpty: if the index holds no article.
@@ -44,27 +44,26 @@ def results_export(searcher, text: str, filters: Filters, sort: Sort) -> Export:
     metadata = export_metadata(
         "results", searcher.doc_count(), filters, query=text, sort=sort.value, matches=len(results)
     )
-    return Export("results", RESULT_COLUMNS, _result_rows(searcher, ranked, scored), metadata)
+    # Document numbers only: a Whoosh hit keeps its stored fields once read.
+    order = [(hit.docnum, hit.score) for hit in ranked]
+    return Export("results", RESULT_COLUMNS, _result_rows(searcher, order, scored), metadata)
 
 
-def _result_rows(searcher, ranked, scored: bool) -> Iterator[tuple]:
-    try:
-        for hit in ranked:
-            article = stored_article(hit.fields())
-            yield (
-                article.id,
-                article.published,
-                article.title,
-                article.summary,
-                article.section,
-                article.author,
-                article.source,
-                ", ".join(article.tags),
-                article.url,
-                round(hit.score, 4) if scored and hit.score is not None else None,
-            )
-    finally:
-        searcher.close()
+def _result_rows(searcher, order: list[tuple[int, float | None]], scored: bool) -> Iterator[tuple]:
+    for docnum, score in order:
+        article = stored_article(searcher.stored_fields(docnum))
+        yield (
+            article.id,
+            article.published,
+            article.title,
+            article.summary,
+            article.section,
+            article.author,
+            article.source,
+            ", ".join(article.tags),
+            article.url,
+            round(score, 4) if scored and score is not None else None,
+        )
 
 
 def trends_export(trends: Trends) -> Export:

@@ -9,6 +9,7 @@ from search import (
     ArticleNotFound,
     DuplicatesUnreadable,
     FouilleError,
+    IndexChanged,
     IndexEmpty,
     IndexIncompatible,
     IndexLocked,
@@ -44,6 +45,12 @@ MESSAGES = {
         "duplicates_unreadable",
         "Le fichier des doublons de l’index (fouille-duplicates.json) est illisible. "
         "Supprimez-le : la prochaine commande fouille index le refera.",
+    ),
+    IndexChanged: (
+        503,
+        "index_changed",
+        "L’index a été mis à jour pendant l’export : relancez-le pour exporter sa nouvelle "
+        "version.",
     ),
     IndexLocked: (
         503,
