@@ -9,8 +9,17 @@ from importlib.metadata import version
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, write_jsonl
-from search import Archive, Export, Filters, Sort, csv_chunks, index_files, json_chunks
+from conftest import ARTICLES, ROOT, write_jsonl
+from search import (
+    Archive,
+    Export,
+    Filters,
+    IndexChanged,
+    Sort,
+    csv_chunks,
+    index_files,
+    json_chunks,
+)
 from search.cli import cli
 from web import create_app
 
@@ -205,3 +214,14 @@ def test_results_export_order_is_the_result_list_order(trap_dir):
     ids = [row[0] for row in export.rows]
     page = archive.search_articles("cybersécurité", per_page=100, collapse=False)
     assert ids == [hit.id for hit in page.hits]
+
+
+def test_export_read_after_the_index_changed_is_refused_not_mixed(tmp_path):
+    folder = tmp_path / "index"
+    index_files(folder, [write_jsonl(tmp_path / "a.jsonl", ARTICLES[:3])])
+    archive = Archive(folder)
+    export = archive.export_results("cybersécurité")
+    index_files(folder, [write_jsonl(tmp_path / "b.jsonl", ARTICLES[3:])])
+    with pytest.raises(IndexChanged, match="changed before the export was read"):
+        list(export.rows)
+    assert len(list(archive.export_results("cybersécurité").rows)) == 3
