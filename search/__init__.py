@@ -5,22 +5,32 @@ Everything the CLI and the web app use is exported here; neither imports Whoosh.
 
 from .analysis import analyze, fold_accents
 from .archive import Archive
+from .association import KeyTerm
 from .clustering import DuplicateReport, update_duplicates
+from .concordance import Concordance, ConcordanceSort
+from .concordance import Line as ConcordanceLine
 from .errors import (
     ArticleNotFound,
     DuplicatesUnreadable,
     FouilleError,
+    IndexChanged,
     IndexEmpty,
     IndexIncompatible,
     IndexLocked,
     IndexMissing,
     InputError,
+    InvalidConcordanceSort,
     InvalidDate,
     InvalidDateRange,
     InvalidInput,
+    InvalidMeasure,
     InvalidPage,
     InvalidPageSize,
+    InvalidPeriod,
+    MissingQuery,
     QueryError,
+    TooManyPeriods,
+    TooManyQueries,
     UnsupportedInput,
 )
 from .evaluation import (
@@ -33,6 +43,7 @@ from .evaluation import (
     score_run,
     write_run,
 )
+from .exporting import Export, csv_chunks, json_chunks
 from .indexing import (
     IndexPlan,
     IndexReport,
@@ -56,8 +67,13 @@ from .models import (
     Stats,
 )
 from .payload import article_payload, completion_payload, results_payload, stats_payload
+from .periods import Period, Span
 from .query import MAX_WORDS as MAX_QUERY_WORDS
+from .related import Related
 from .syncing import SyncReport, WatchReport, sync_folders, watch_folders
+from .tables import concordance_export, concordance_payload, trends_export, trends_payload
+from .trends import MAX_QUERIES as MAX_TRENDS
+from .trends import Trend, TrendPoint, Trends
 
 __version__ = "0.1.0"
 
@@ -67,17 +83,22 @@ __all__ = [
     "ArticleNotFound",
     "ArticleView",
     "Completion",
+    "Concordance",
+    "ConcordanceLine",
+    "ConcordanceSort",
     "Duplicate",
     "DuplicateReport",
     "DuplicatesUnreadable",
     "EvalReport",
     "EvalSet",
     "EvalSetError",
+    "Export",
     "Facet",
     "FacetValue",
     "Filters",
     "FouilleError",
     "Hit",
+    "IndexChanged",
     "IndexEmpty",
     "IndexIncompatible",
     "IndexLocked",
@@ -85,17 +106,31 @@ __all__ = [
     "IndexPlan",
     "IndexReport",
     "InputError",
+    "InvalidConcordanceSort",
     "InvalidDate",
     "InvalidDateRange",
+    "InvalidInput",
     "InvalidPage",
     "InvalidPageSize",
+    "InvalidMeasure",
+    "InvalidPeriod",
+    "KeyTerm",
     "MAX_QUERY_WORDS",
-    "InvalidInput",
+    "MAX_TRENDS",
+    "MissingQuery",
+    "Period",
     "QueryError",
+    "Related",
     "Results",
     "Sort",
+    "Span",
     "Stats",
     "SyncReport",
+    "TooManyPeriods",
+    "TooManyQueries",
+    "Trend",
+    "TrendPoint",
+    "Trends",
     "UnsupportedInput",
     "WatchReport",
     "__version__",
@@ -104,17 +139,23 @@ __all__ = [
     "build_index",
     "check_files",
     "completion_payload",
+    "concordance_export",
+    "concordance_payload",
+    "csv_chunks",
     "delete_articles",
     "evaluate",
     "fold_accents",
     "index_files",
     "index_plan",
+    "json_chunks",
     "load_eval_set",
     "rank_queries",
     "results_payload",
     "score_run",
     "stats_payload",
     "sync_folders",
+    "trends_export",
+    "trends_payload",
     "update_duplicates",
     "watch_folders",
     "write_run",

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from .errors import ArticleNotFound, IndexEmpty, InvalidPage, InvalidPageSize
-from .facets import count_values
+from .concordance import Concordance, ConcordanceSort, compute_concordance
+from .errors import ArticleNotFound, IndexChanged, IndexEmpty, InvalidPage, InvalidPageSize
+from .exporting import Export
+from .facets import count_facet
 from .folding import CopiesCache
 from .highlighting import mark_all
 from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
+from .periods import Period
 from .query import parse_query
 from .querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
 from .ranking import rank
-from .snapshot import Snapshot
+from .related import RELATED, Related, related_articles
+from .snapshot import NO_DATE, Snapshot, moment
 from .store import open_index
 from .suggestions import complete
+from .tables import results_export
+from .trends import Trends, compute_trends
 
 
 class Archive:
@@ -137,18 +145,17 @@ class Archive:
     def stats(self) -> Stats:
         """Return what the index holds."""
         with self._lock:
-            searcher = self._current()
-            reader = searcher.reader()
-            dates = [d for d in _column(reader, "published") if d]
+            snapshot = self._arrays()
+            dated = snapshot.published[snapshot.live & (snapshot.published != NO_DATE)]
             modified = self._index.last_modified()
             return Stats(
                 path=str(self.path),
-                documents=searcher.doc_count(),
+                documents=snapshot.documents,
                 last_update=datetime.fromtimestamp(modified) if modified > 0 else None,
                 size_bytes=sum(f.stat().st_size for f in self.path.iterdir() if f.is_file()),
-                first_published=min(dates, default=None),
-                last_published=max(dates, default=None),
-                sections=count_values(s for s in _column(reader, "section") if s),
+                first_published=moment(dated.min()) if len(dated) else None,
+                last_published=moment(dated.max()) if len(dated) else None,
+                sections=count_facet(snapshot, "section", snapshot.live, limit=None).values,
             )
 
     def close(self) -> None:
@@ -158,9 +165,81 @@ class Archive:
                 self._searcher.close()
                 self._searcher = self._snapshot = None
 
+    def trends(
+        self,
+        queries: list[str],
+        filters: Filters | None = None,
+        period: Period = Period.MONTH,
+        collapse: bool = True,
+    ) -> Trends:
+        """Return each query's matching articles per period, as result lists count them.
 
-def _column(reader, fieldname: str) -> list:
-    if not reader.has_column(fieldname):
-        return []
-    column = reader.column_reader(fieldname)
-    return [column[docnum] for docnum in reader.all_doc_ids()]
+        :raises MissingQuery: without a query.
+        :raises TooManyQueries: for more than four queries.
+        :raises TooManyPeriods: if the archive spans too many periods of this length.
+        """
+        with self._lock:
+            searcher = self._searching()
+            copies = self._copies.get(searcher, self._generation) if collapse else None
+            return compute_trends(self._arrays(), queries, filters or Filters(), period, copies)
+
+    def concordance(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        sort: ConcordanceSort = ConcordanceSort.DATE,
+        collapse: bool = True,
+    ) -> Concordance:
+        """Return every occurrence of the query's words in context, in its newest matches.
+
+        :raises MissingQuery: if query holds no word to find.
+        """
+        with self._lock:
+            searcher = self._searching()
+            copies = self._copies.get(searcher, self._generation) if collapse else None
+            return compute_concordance(self._arrays(), query, filters or Filters(), sort, copies)
+
+    def related(self, article_id: str, limit: int = RELATED) -> tuple[Related, ...]:
+        """Return the articles most similar to this one, leaving out its duplicates.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"no article has the id {article_id!r}")
+            copies = self._copies.get(searcher, self._generation)
+            return related_articles(searcher, docnum, copies, limit)
+
+    def export_results(
+        self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE
+    ) -> Export:
+        """Return every article matching query and filters, in result order, for export.
+
+        Its rows are read as they are written, from this archive's searcher, under its lock
+        (a second searcher would hold a second copy of the index in memory).
+
+        :raises InvalidDateRange: if the date range ends before it starts.
+        :raises IndexEmpty: if the index holds no article.
+        """
+        with self._lock:
+            searcher = self._searching()
+            export = results_export(self._arrays(), query, filters or Filters(), sort)
+        return replace(export, rows=self._rows_of(searcher, export.rows))
+
+    def _rows_of(self, searcher, rows: Iterator[tuple]) -> Iterator[tuple]:
+        """Yield rows read from searcher, under the lock, while it is still the current one."""
+        with self._lock:
+            if searcher is not self._current():
+                raise IndexChanged(f"{self.path}: the index changed before the export was read")
+            yield from rows
+
+    def _searching(self):
+        """Return the current searcher, or raise IndexEmpty if the index holds no article."""
+        searcher = self._current()
+        if searcher.doc_count() == 0:
+            raise IndexEmpty(
+                f"{self.path}: the index holds no article; add some with: fouille index PATH"
+            )
+        return searcher

@@ -23,6 +23,10 @@ class DuplicatesUnreadable(IndexIncompatible):
     """The record of duplicate articles beside the index cannot be read."""
 
 
+class IndexChanged(FouilleError):
+    """The index was replaced by a newer version while an export was being read."""
+
+
 class IndexLocked(FouilleError):
     """Another process is writing to the index."""
 
@@ -81,3 +85,27 @@ class InvalidDate(QueryError):
 
 class InvalidDateRange(QueryError):
     """The date range ends before it starts."""
+
+
+class TooManyQueries(QueryError):
+    """More queries are compared than a trend chart can show."""
+
+
+class MissingQuery(QueryError):
+    """An analysis that needs a query was asked for without one."""
+
+
+class InvalidPeriod(QueryError):
+    """The length of a trend's periods is not one Fouille knows."""
+
+
+class TooManyPeriods(QueryError):
+    """A trend would have more periods than a chart can show."""
+
+
+class InvalidMeasure(QueryError):
+    """A trend chart is asked to plot something other than shares or counts."""
+
+
+class InvalidConcordanceSort(QueryError):
+    """A concordance is asked for in an order it does not offer."""

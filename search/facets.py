@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 
 from .models import Facet, FacetValue
@@ -29,10 +27,12 @@ LIST_FACETS = {"tags"}
 FACET_SIZE = 20
 
 
-def count_facet(snapshot, name: str, selected: np.ndarray) -> Facet:
+def count_facet(
+    snapshot, name: str, selected: np.ndarray, limit: int | None = FACET_SIZE
+) -> Facet:
     """Return a facet's values among the selected documents, most frequent first.
 
-    Years come newest first, all of them; other facets keep their FACET_SIZE most frequent.
+    Years come newest first, all of them; other facets keep their limit most frequent.
     """
     if name in LIST_FACETS:
         lists = snapshot.tags
@@ -46,17 +46,8 @@ def count_facet(snapshot, name: str, selected: np.ndarray) -> Facet:
     if name == "year":
         ordered = sorted(found, reverse=True)
     else:
-        ordered = sorted(found, key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+        ordered = sorted(found, key=lambda kv: (-kv[1], kv[0]))[:limit]
     return Facet(name, tuple(FacetValue(k, v) for k, v in ordered))
-
-
-def count_values(values: Iterable[str]) -> tuple[FacetValue, ...]:
-    """Return how often each value occurs, most frequent first."""
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(FacetValue(k, v) for k, v in ordered)
 
 
 def as_text(key) -> str:

@@ -74,6 +74,14 @@ def run_search(
     )
 
 
+def select(snapshot: Snapshot, text: str, filters: Filters, sort=Sort.RELEVANCE) -> Ranking:
+    """Return every article the result list for text and filters holds, in its order.
+
+    :raises InvalidDateRange: if the date range ends before it starts.
+    """
+    return rank(snapshot, parse_query(text), combine(filter_masks(snapshot, filters)), sort)
+
+
 def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]:
     """Return facet counts; a facet with chosen values is counted without its own filter.
 

@@ -17,6 +17,7 @@ from datetime import datetime
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import datetime_to_long
 
 from .schema import TEXT_FIELDS
 
@@ -28,6 +29,9 @@ CACHE_BYTES = 150_000_000
 # Whoosh stores a field length in one byte; this table turns the byte back into a length.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 NO_DATE = np.iinfo(np.int64).min
+# Whoosh stores times as microseconds since year 1.
+_EPOCH = datetime_to_long(datetime(1970, 1, 1))
+_NEVER = datetime_to_long(datetime.max)
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ class Snapshot:
         if not self.reader.schema[fieldname].scorable:
             return None
         lengths = np.zeros(self.size, dtype=np.float32)
-        for leaf, base in self.leaves:
+        for leaf, base in self.leaves if self.size else ():
             column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             if column is None:
                 continue
@@ -197,23 +201,22 @@ class Snapshot:
         return LabelLists(names, starts, codes, owners)
 
     def _dates(self) -> np.ndarray:
-        """Return publication times as microseconds since 1970, or the smallest int if none."""
-        epoch = datetime(1970, 1, 1)
+        """Return publication times as microseconds since 1970, or NO_DATE if none."""
+        # Read raw: Whoosh stores "no date" as a value beyond datetime.max, which it cannot
+        # turn back into a datetime.
+        values = self._column("published", translate=False)
         return np.fromiter(
-            (
-                (d - epoch) // _MICROSECOND if isinstance(d, datetime) else NO_DATE
-                for d in self._column("published")
-            ),
+            (v - _EPOCH if v is not None and v < _NEVER else NO_DATE for v in values),
             dtype=np.int64,
             count=self.size,
         )
 
-    def _column(self, fieldname: str) -> list:
+    def _column(self, fieldname: str, translate: bool = True) -> list:
         values = [None] * self.size
         for leaf, base in self.leaves:
             if not leaf.has_column(fieldname):
                 continue
-            column = leaf.column_reader(fieldname)
+            column = leaf.column_reader(fieldname, translate=translate)
             for docnum in leaf.all_doc_ids():
                 try:
                     values[base + docnum] = _text(column[docnum])
@@ -226,6 +229,11 @@ class Snapshot:
 def timestamp(moment: datetime) -> int:
     """Return a time as the snapshot stores publication dates (microseconds since 1970)."""
     return (moment - datetime(1970, 1, 1)) // _MICROSECOND
+
+
+def moment(microseconds: int) -> datetime:
+    """Return the time a stored publication date stands for."""
+    return datetime(1970, 1, 1) + int(microseconds) * _MICROSECOND
 
 
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1) - datetime(1970, 1, 1)

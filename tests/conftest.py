@@ -108,3 +108,18 @@ def archive(index_dir) -> Archive:
     archive = Archive(index_dir)
     yield archive
     archive.close()
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """Return a real index of the sample corpus (data/), built once for the session."""
+    folder = tmp_path_factory.mktemp("sample")
+    index_files(folder, [ROOT / "data"])
+    return folder
+
+
+@pytest.fixture
+def sample(sample_dir) -> Archive:
+    archive = Archive(sample_dir)
+    yield archive
+    archive.close()

@@ -217,6 +217,14 @@ def test_keyboard_alone_reaches_the_form_and_the_results(page, site):
         "/nulle-part",
         "/article/fouille-033?q=cybersecurite",
         "/aide",
+        "/tendances",
+        "/tendances?q=covid&q=climat&par=annee",
+        "/tendances?q=retraites&par=mois&mesure=nombre",
+        "/tendances?q=a&q=b&q=c&q=d&q=e",
+        "/concordance",
+        "/concordance?q=retraites",
+        "/concordance?q=état OU france&page=2&tri=suivant",
+        "/article/fouille-033",
     ],
 )
 def test_no_serious_accessibility_violation(page, site, path):

@@ -212,3 +212,14 @@ def test_tag_facets_and_filters_read_across_many_segments(tmp_path):
         "cyber-1"
     ]
     archive.close()
+
+
+def test_stats_count_an_undated_article_and_keep_the_dated_range(tmp_path):
+    undated = {"id": "sans-date", "title": "Brève sans date", "text": "Un texte court."}
+    source = write_jsonl(tmp_path / "a.jsonl", [*ARTICLES, undated])
+    index_files(tmp_path / "ix", [source])
+    archive = Archive(tmp_path / "ix")
+    stats = archive.stats()
+    archive.close()
+    assert stats.documents == len(ARTICLES) + 1
+    assert (stats.first_published.year, stats.last_published.year) == (2019, 2023)

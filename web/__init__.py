@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, errors, formatting, links, pages
+from . import analysis, api, charts, errors, exports, formatting, links, pages
 
 # Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
 DEFAULTS = {"INDEX": "index", "PER_PAGE": 10}
@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
+    analysis.register(app)
+    charts.register(app)
     links.register(app)
     errors.register(app)
     formatting.register(app)

@@ -9,15 +9,22 @@ from search import (
     ArticleNotFound,
     DuplicatesUnreadable,
     FouilleError,
+    IndexChanged,
     IndexEmpty,
     IndexIncompatible,
     IndexLocked,
     IndexMissing,
+    InvalidConcordanceSort,
     InvalidDate,
     InvalidDateRange,
+    InvalidMeasure,
     InvalidPage,
     InvalidPageSize,
+    InvalidPeriod,
+    MissingQuery,
     QueryError,
+    TooManyPeriods,
+    TooManyQueries,
 )
 
 from .params import clean
@@ -38,6 +45,12 @@ MESSAGES = {
         "duplicates_unreadable",
         "Le fichier des doublons de l’index (fouille-duplicates.json) est illisible. "
         "Supprimez-le : la prochaine commande fouille index le refera.",
+    ),
+    IndexChanged: (
+        503,
+        "index_changed",
+        "L’index a été mis à jour pendant l’export : relancez-le pour exporter sa nouvelle "
+        "version.",
     ),
     IndexLocked: (
         503,
@@ -61,6 +74,37 @@ MESSAGES = {
         400,
         "invalid_date_range",
         "La date de début est postérieure à la date de fin : inversez-les pour rechercher.",
+    ),
+    MissingQuery: (
+        400,
+        "missing_query",
+        "Indiquez une recherche dans le paramètre q, par exemple : q=cybersécurité.",
+    ),
+    TooManyQueries: (
+        400,
+        "too_many_queries",
+        "Comparez au plus quatre recherches à la fois : retirez-en une.",
+    ),
+    InvalidPeriod: (
+        400,
+        "invalid_period",
+        "La période doit être « annee », « mois » ou « semaine » (paramètre par).",
+    ),
+    TooManyPeriods: (
+        400,
+        "too_many_periods",
+        "Trop de périodes pour un graphique lisible : choisissez des périodes plus longues "
+        "(par mois ou par année) ou une plage de dates plus courte.",
+    ),
+    InvalidMeasure: (
+        400,
+        "invalid_measure",
+        "La mesure doit être « part » (part des articles de la période) ou « nombre ».",
+    ),
+    InvalidConcordanceSort: (
+        400,
+        "invalid_sort",
+        "Le tri d’une concordance doit être « date » ou « suivant » (mot suivant).",
     ),
     QueryError: (400, "bad_request", "Cette recherche contient un paramètre invalide."),
     FouilleError: (500, "internal_error", "Une erreur interne est survenue."),

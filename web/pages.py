@@ -42,8 +42,10 @@ def search_page():
 @bp.get("/article/<path:article_id>")
 def article_page(article_id: str):
     query = clean(request.args.get("q", ""))
-    view = get_archive().view_article(article_id, query)
-    return render_template("article.html", view=view, query=query)
+    archive = get_archive()
+    view = archive.view_article(article_id, query)
+    related = archive.related(article_id)
+    return render_template("article.html", view=view, query=query, related=related)
 
 
 @bp.get("/aide")

@@ -1,6 +1,6 @@
 """The ``fouille`` command: index, search, inspect, evaluate and serve an article archive."""
 
-from . import indexing, reading, serving  # noqa: F401  (each registers its commands)
+from . import exporting, indexing, reading, serving  # noqa: F401  (each registers its commands)
 from .base import cli
 
 __all__ = ["cli", "main"]

@@ -5,18 +5,17 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import date
 
 import click
 
 from .. import (
     Archive,
-    Filters,
     Sort,
     results_payload,
     stats_payload,
 )
 from .base import cli, index_option, reported
+from .filtering import filter_options, filters_from, sort_option
 
 
 @cli.command("search")
@@ -24,20 +23,8 @@ from .base import cli, index_option, reported
 @index_option
 @click.option("--limit", default=10, show_default=True, help="Results per page (1–100).")
 @click.option("--page", default=1, show_default=True, help="Page number.")
-@click.option(
-    "--sort",
-    type=click.Choice([s.value for s in Sort]),
-    default=Sort.RELEVANCE.value,
-    show_default=True,
-    help="Order of results.",
-)
-@click.option("--section", multiple=True, help="Only this section (repeatable).")
-@click.option("--author", multiple=True, help="Only this author (repeatable).")
-@click.option("--source", multiple=True, help="Only this source (repeatable).")
-@click.option("--tag", multiple=True, help="Only articles with this tag (repeatable).")
-@click.option("--year", multiple=True, type=int, help="Only this year (repeatable).")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="From this day.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day.")
+@sort_option
+@filter_options
 @click.option(
     "--all-duplicates", is_flag=True, help="List duplicates too, not folded into one result."
 )
@@ -47,7 +34,7 @@ def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json,
     """Search the index."""
     results = Archive(index_dir).search_articles(
         query,
-        _filters(**filters),
+        filters_from(**filters),
         Sort(sort),
         page=page,
         per_page=limit,
@@ -94,22 +81,6 @@ def stats_command(index_dir, as_json):
     click.echo(f"Size:        {stats.size_bytes / 1e6:.1f} MB")
     click.echo(f"Last update: {stats.last_update:%Y-%m-%d %H:%M}" if stats.last_update else "")
     click.echo("Sections:    " + ", ".join(f"{s.value} ({s.count:,})" for s in stats.sections))
-
-
-def _filters(section, author, source, tag, year, date_from, date_to) -> Filters:
-    return Filters(
-        sections=section,
-        authors=author,
-        sources=source,
-        tags=tag,
-        years=year,
-        date_from=_day(date_from),
-        date_to=_day(date_to),
-    )
-
-
-def _day(value) -> date | None:
-    return value.date() if value else None
 
 
 def _terminal(snippet: str) -> str:

@@ -1,0 +1,66 @@
+"""The analysis pages in a real browser: the trends chart, its table, the concordance.
+
+Their accessibility is checked with the other pages' in test_browser.py.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from test_browser import CHROMIUM, browser, page, site  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it)"
+)
+TRENDS = "/tendances?q=covid&q=climat&par=annee"
+
+
+def test_trends_chart_and_table_are_drawn_without_script(browser, site):  # noqa: F811
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(site + TRENDS)
+    assert tab.locator("figure.chart svg a.bar rect").count() == 2 * 7
+    assert tab.locator("#donnees tbody tr").count() == 7
+    box = tab.locator("figure.chart > svg").bounding_box()
+    assert box["width"] > 600 and box["height"] > 150
+    context.close()
+
+
+def test_clicking_a_bar_opens_the_results_of_that_period(page, site):  # noqa: F811
+    page.goto(site + TRENDS)
+    bar = page.locator("a.bar[data-query='covid'][data-period='2020']")
+    label = bar.get_attribute("aria-label")
+    count = int(re.search(r": (\d+) article", label)[1])
+    bar.locator("rect").click()
+    page.wait_for_url(re.compile(r"/recherche\?q=covid.*du=2020-01-01&au=2020-12-31"))
+    assert page.inner_text("h1.summary").startswith(f"{count} résultats")
+    dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates and all(d.startswith("2020") for d in dates)
+
+
+def test_clicking_a_table_count_opens_the_same_results(page, site):  # noqa: F811
+    page.goto(site + TRENDS)
+    row = page.locator("#donnees tbody tr", has_text="2021")
+    count = row.locator("td a").first.inner_text()
+    row.locator("td a").first.click()
+    page.wait_for_url(re.compile(r"du=2021-01-01&au=2021-12-31"))
+    assert page.inner_text("h1.summary").startswith(f"{count} résultat")
+
+
+def test_period_and_measure_are_chosen_in_the_form(page, site):  # noqa: F811
+    page.goto(site + "/tendances")
+    page.fill("#tq0", "retraites")
+    page.select_option("select[name=par]", "mois")
+    page.select_option("select[name=mesure]", "nombre")
+    page.click("form.analysis button")
+    page.wait_for_url(re.compile(r"par=mois"))
+    assert page.locator("#donnees tbody tr").first.locator("th").inner_text() == "janvier 2018"
+    assert page.locator("#chart-title").text_content().startswith("Nombre d’articles par mois")
+
+
+def test_concordance_sorts_by_next_word(page, site):  # noqa: F811
+    page.goto(site + "/concordance?q=retraites")
+    page.select_option("select[name=tri]", "suivant")
+    page.click("form.analysis button")
+    page.wait_for_url(re.compile(r"tri=suivant"))
+    assert page.locator("table.kwic td.match").count() > 5
