@@ -25,7 +25,7 @@ from .snapshot import NO_DATE, Snapshot
 RESCORE_WINDOW = 200
 # How much close query words raise a score: an article where every pair of consecutive
 # query words stands side by side scores (1 + PROXIMITY_WEIGHT) times higher.
-PROXIMITY_WEIGHT = 0.5
+PROXIMITY_WEIGHT = 1.0
 PROXIMITY_FIELD = "body"
 
 
