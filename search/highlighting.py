@@ -9,14 +9,37 @@ Matching is done on index terms (stems, accents folded), so ``cybersecurite`` ma
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 
-from .analysis import FrenchAnalyzer
+from .analysis import FrenchAnalyzer, FrenchTokenizer
 
-_ANALYZER = FrenchAnalyzer()
 SNIPPET_CHARS = 240
+_FRENCH = FrenchAnalyzer()
+_WORDS = FrenchTokenizer()
+
+
+@lru_cache(maxsize=200_000)
+def _terms_of(word: str, removestops: bool) -> tuple[tuple[str, int, int], ...]:
+    """Return a word's index terms with their offsets in it ("l’État": "etat" from 2)."""
+    tokens = _FRENCH(word, chars=True, removestops=removestops)
+    return tuple((t.text, t.startchar, t.endchar) for t in tokens)
+
+
+def _analyzer(value: str, **options):
+    """Yield the index terms of a text with their character offsets, word by word.
+
+    The same as the French analyzer's, which handles each word on its own, but each distinct
+    word is analysed once: marking a page of results re-reads the same common words.
+    """
+    removestops = options.get("removestops", True)
+    for token in _WORDS(value, chars=True, mode=options.get("mode", "")):
+        start = token.startchar
+        for term, begins, ends in _terms_of(token.text, removestops):
+            token.text, token.startchar, token.endchar = term, start + begins, start + ends
+            yield token
 
 
 class MarkFormatter(Formatter):
@@ -48,7 +71,7 @@ def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> 
     """Return HTML of up to two passages of text around the terms, or of its beginning."""
     if terms:
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        marked = highlight(text, terms, _ANALYZER, fragmenter, MarkFormatter(), top=2)
+        marked = highlight(text, terms, _analyzer, fragmenter, MarkFormatter(), top=2)
         if marked:
             return marked
     end = _word_end(text, max_chars) if len(text) > max_chars else len(text)
@@ -59,7 +82,7 @@ def mark_all(text: str, terms: set[str]) -> str:
     """Return the whole text as HTML with every occurrence of the terms marked."""
     marked = ""
     if terms:
-        marked = highlight(text, terms, _ANALYZER, WholeFragmenter(), MarkFormatter(), top=1)
+        marked = highlight(text, terms, _analyzer, WholeFragmenter(), MarkFormatter(), top=1)
     return marked or escape(text, quote=False)
 
 

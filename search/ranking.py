@@ -101,7 +101,9 @@ def _matching(snapshot: Snapshot, query: wq.Query) -> np.ndarray:
         return _matching(snapshot, query.a)
     if isinstance(query, wq.Every):
         return np.ones(snapshot.size, dtype=bool)
-    # Phrases and prefixes: Whoosh's own matchers know positions and every expansion.
+    if isinstance(query, wq.Phrase) and query.slop == 1 and query.words:
+        return snapshot.phrase_holders(query.fieldname, query.words)
+    # Prefixes: Whoosh's own matcher knows every expansion.
     found = np.zeros(snapshot.size, dtype=bool)
     found[list(snapshot.searcher.docs_for_query(query))] = True
     return found

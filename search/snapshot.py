@@ -26,6 +26,8 @@ LABEL_FIELDS = ("section", "author_label", "source_label", "year")
 LIST_FIELD = "tags"
 # Posting lists kept in memory, in bytes.
 CACHE_BYTES = 150_000_000
+# Phrases whose matches are remembered (compounds such as "covid-19" recur in queries).
+CACHE_PHRASES = 1024
 # Whoosh stores a field length in one byte; this table turns the byte back into a length.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 NO_DATE = np.iinfo(np.int64).min
@@ -94,6 +96,8 @@ class Snapshot:
         self.published = self._dates()
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
+        # Phrases read positions, which cost more than postings; recent ones are remembered.
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> PostingList:
@@ -115,6 +119,39 @@ class Snapshot:
         """Return, per docnum, whether the document holds the term."""
         found = np.zeros(self.size, dtype=bool)
         found[self.postings(fieldname, text).docs] = True
+        return found
+
+    def phrase_holders(self, fieldname: str, words: list[str]) -> np.ndarray:
+        """Return, per docnum, whether the document holds the words side by side, in order."""
+        key = (fieldname, tuple(words))
+        with self._lock:
+            held = self._phrases.get(key)
+        if held is None:
+            held = np.flatnonzero(self._phrase(fieldname, words))
+            with self._lock:
+                self._phrases[key] = held
+                if len(self._phrases) > CACHE_PHRASES:
+                    self._phrases.popitem(last=False)
+        found = np.zeros(self.size, dtype=bool)
+        found[held] = True
+        return found
+
+    def _phrase(self, fieldname: str, words: list[str]) -> np.ndarray:
+        found = np.zeros(self.size, dtype=bool)
+        candidates = self.postings(fieldname, words[0]).docs
+        for word in words[1:]:
+            candidates = np.intersect1d(candidates, self.postings(fieldname, word).docs)
+        if not len(candidates):
+            return found
+        spots = [self.positions(fieldname, word, candidates) for word in words]
+        for docnum in candidates.tolist():
+            # Where the phrase could start: each word must stand i places after its first.
+            starts = set(spots[0][docnum])
+            for offset, positions in enumerate(spots[1:], 1):
+                starts &= {p - offset for p in positions[docnum]}
+                if not starts:
+                    break
+            found[docnum] = bool(starts)
         return found
 
     def positions(self, fieldname: str, text: str, docnums: np.ndarray) -> dict[int, list[int]]:

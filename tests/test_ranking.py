@@ -2,15 +2,19 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.highlight import ContextFragmenter, highlight
 
 import search.facets
 import search.query
 import search.snapshot
 from search import Archive, Filters, delete_articles, index_files
+from search.analysis import FrenchAnalyzer, analyze
 from search.facets import as_text
+from search.highlighting import SNIPPET_CHARS, MarkFormatter, make_snippet
 from tests.conftest import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,3 +131,30 @@ def test_results_are_the_same_when_the_postings_cache_holds_almost_nothing(sampl
     archive._snapshot = None
     after = [(h.id, h.score) for h in archive.search_articles(query, per_page=20).hits]
     assert before == after and len(before) > 3
+
+
+def test_phrases_match_exactly_where_whoosh_phrase_matcher_does(sample):
+    archive, _ = sample
+    searcher = archive._current()
+    snapshot = archive._arrays()
+    checked = 0
+    for docnum in list(searcher.reader().all_doc_ids())[:30]:
+        words = analyze(searcher.stored_fields(docnum)["body"])
+        for start in range(0, len(words) - 3, 7):
+            for fieldname, phrase in (("body", words[start : start + 2]), ("title", words[:3])):
+                expected = set(searcher.docs_for_query(wq.Phrase(fieldname, phrase)))
+                found = set(np.flatnonzero(snapshot.phrase_holders(fieldname, phrase)).tolist())
+                assert {d for d in found if not searcher.reader().is_deleted(d)} == expected
+                checked += bool(expected)
+    assert checked > 50
+
+
+def test_snippets_mark_what_the_french_analyzer_marks(sample):
+    archive, _ = sample
+    searcher = archive._current()
+    for docnum in list(searcher.reader().all_doc_ids())[:40]:
+        body = searcher.stored_fields(docnum)["body"]
+        terms = set(analyze(body)[3:6])
+        fragments = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_CHARS // 3)
+        expected = highlight(body, terms, FrenchAnalyzer(), fragments, MarkFormatter(), top=2)
+        assert make_snippet(body, terms) == expected
