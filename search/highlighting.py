@@ -14,7 +14,7 @@ from html import escape
 
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 
-from .analysis import FrenchAnalyzer, FrenchTokenizer
+from .analysis import FrenchAnalyzer, FrenchTokenizer, fold_accents
 
 SNIPPET_CHARS = 240
 _FRENCH = FrenchAnalyzer()
@@ -71,11 +71,41 @@ def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> 
     """Return HTML of up to two passages of text around the terms, or of its beginning."""
     if terms:
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        marked = highlight(text, terms, _analyzer, fragmenter, MarkFormatter(), top=2)
+        start, end = _region(text, terms, max_chars)
+        marked = highlight(text[start:end], terms, _analyzer, fragmenter, MarkFormatter(), top=2)
+        if not marked and (start, end) != (0, len(text)):
+            marked = highlight(text, terms, _analyzer, fragmenter, MarkFormatter(), top=2)
+        elif marked:
+            lead = "… " if start > 0 and not marked.startswith("…") else ""
+            tail = " …" if end < len(text) and not marked.endswith("…") else ""
+            marked = f"{lead}{marked}{tail}"
         if marked:
             return marked
     end = _word_end(text, max_chars) if len(text) > max_chars else len(text)
     return escape(text[:end].strip(), quote=False) + (" …" if end < len(text) else "")
+
+
+def _region(text: str, terms: set[str], max_chars: int) -> tuple[int, int]:
+    """Return the part of text worth analysing: around the first word that may be a term.
+
+    Analysing a whole long article for a snippet costs milliseconds; a term is the beginning
+    of a word as folded, so a plain search of the folded text finds where to look.
+    """
+    folded = fold_accents(text.lower())
+    if len(folded) != len(text) or len(text) <= 4 * max_chars:
+        return 0, len(text)
+    first = len(text)
+    for term in terms:
+        at = folded.find(term[:4])
+        while 0 <= at < first:
+            if at == 0 or not folded[at - 1].isalnum():
+                first = at
+                break
+            at = folded.find(term[:4], at + 1)
+    if first == len(text):
+        return 0, len(text)
+    start = _word_start(text, max(0, first - max_chars))
+    return start, _word_end(text, min(len(text), first + 3 * max_chars))
 
 
 def mark_all(text: str, terms: set[str]) -> str:
