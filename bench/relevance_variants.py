@@ -29,32 +29,6 @@ from search.schema import TEXT_FIELDS
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
-def true_bm25f(snapshot, entries, k1=1.2, weights=None):
-    """Sum each word's weighted, length-normalised frequencies over fields, then saturate once."""
-    weights = weights or TEXT_FIELDS
-    fields_of: dict[str, list[str]] = {}
-    for fieldname, text in scoring._terms(snapshot, entries):
-        fields_of.setdefault(text, []).append(fieldname)
-    scores = np.zeros(snapshot.size)
-    for text, fieldnames in fields_of.items():
-        tf = np.zeros(snapshot.size)
-        held = np.zeros(snapshot.size, dtype=bool)
-        for fieldname in fieldnames:
-            found = snapshot.postings(fieldname, text)
-            lengths = snapshot.field_lengths(fieldname)
-            norm = 1.0
-            if lengths is not None:
-                mean = snapshot.mean_length[fieldname] or 1.0
-                norm = (1 - scoring.B) + scoring.B * lengths[found.docs] / mean
-            tf[found.docs] += weights.get(fieldname, 1.0) * found.freqs / norm
-            held[found.docs] = True
-        if held.any():
-            docs = np.flatnonzero(held)
-            weight = scoring.idf(snapshot.size, len(docs))
-            scores[docs] += weight * tf[docs] * (k1 + 1) / (tf[docs] + k1)
-    return scores
-
-
 def dirichlet(snapshot, entries, mu=300.0):
     """Query likelihood with Dirichlet smoothing over title (×2), lead (×1.5) and text."""
     weights = {"title": 2.0, "summary": 1.5, "body": 1.0}
@@ -110,9 +84,13 @@ def early_bonus(weight, within=50):
 
 VARIANTS = {
     "base": lambda: None,
-    "true_bm25f": lambda: setattr(ranking, "bm25", true_bm25f),
-    "true_bm25f_k15": lambda: setattr(ranking, "bm25", functools.partial(true_bm25f, k1=1.5)),
+    "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
+    "always_per_field": lambda: setattr(scoring, "LONG_QUERY", 0),
+    "long_query_8": lambda: setattr(scoring, "LONG_QUERY", 8),
+    "long_query_12": lambda: setattr(scoring, "LONG_QUERY", 12),
+    "long_query_24": lambda: setattr(scoring, "LONG_QUERY", 24),
     "dirichlet": lambda: setattr(ranking, "bm25", dirichlet),
+    "dirichlet_500": lambda: setattr(ranking, "bm25", functools.partial(dirichlet, mu=500)),
     "dirichlet_alone": lambda: (setattr(ranking, "bm25", dirichlet), coordination_power(0)),
     "no_coordination": lambda: coordination_power(0),
     "coordination_squared": lambda: coordination_power(2),

@@ -1,7 +1,7 @@
 """BM25F scores and coordination for every document at once, over a snapshot's arrays.
 
-BM25 with the probabilistic IDF of Robertson and Spärck Jones (Lucene's), each field saturated
-separately and weighted by ``TEXT_FIELDS``; then coordination: a score is multiplied by the
+BM25F with the probabilistic IDF of Robertson and Spärck Jones (Lucene's), fields weighted by
+``TEXT_FIELDS``; then coordination: a score is multiplied by the
 share of the query's words the document holds, each word weighted by its rarity ("all words
 matter, but an article need not hold them all"). Measured in ``docs/RELEVANCE.md``.
 """
@@ -20,6 +20,8 @@ K1 = 1.2
 # Stronger length normalisation than the usual 0.75: long articles mention many topics in
 # passing (docs/RELEVANCE.md: +0.3 nDCG@10 on orangesum, neutral on PIAF).
 B = 0.9
+# Queries with more distinct terms than this are passages pasted in (docs/RELEVANCE.md).
+LONG_QUERY = 16
 # A prefix query word stands for at most this many of its expansions.
 MAX_PREFIX_TERMS = 200
 
@@ -27,24 +29,56 @@ Entry = tuple[str, str, bool]  # (field, term, is_prefix)
 
 
 def bm25(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
-    """Return every document's BM25F score for a set of query terms (0 if it holds none)."""
+    """Return every document's BM25F score for a set of query terms (0 if it holds none).
+
+    A query of up to LONG_QUERY terms is scored by BM25F proper: a word's frequencies in the
+    title, lead and text, weighted and length-normalised, add up before one saturation, so
+    that a word repeated across fields is not rewarded once per field. A longer query (a
+    paragraph pasted in) saturates each field on its own, which ranked better there.
+    """
+    terms = _terms(snapshot, entries)
+    if len({text for _, text in terms}) <= LONG_QUERY:
+        return _bm25f(snapshot, terms)
+    return _per_field(snapshot, terms)
+
+
+def _bm25f(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
     scores = np.zeros(snapshot.size, dtype=np.float64)
-    for fieldname, text in _terms(snapshot, entries):
-        found = snapshot.postings(fieldname, text)
-        docs, freqs = found.docs, found.freqs
-        if not len(docs):
-            continue
-        weight = TEXT_FIELDS.get(fieldname, 1.0) * idf(
-            snapshot.size, snapshot.frequency(fieldname, text)
-        )
-        lengths = snapshot.field_lengths(fieldname)
-        if lengths is None:
-            norm = 1.0
-        else:
-            mean = snapshot.mean_length[fieldname] or 1.0
-            norm = (1 - B) + B * lengths[docs] / mean
-        scores[docs] += weight * freqs * (K1 + 1) / (freqs + K1 * norm)
+    fields_of: dict[str, list[str]] = {}
+    for fieldname, text in terms:
+        fields_of.setdefault(text, []).append(fieldname)
+    for text, fieldnames in fields_of.items():
+        frequency = np.zeros(snapshot.size, dtype=np.float64)
+        held = np.zeros(snapshot.size, dtype=bool)
+        for fieldname in fieldnames:
+            found = snapshot.postings(fieldname, text)
+            weight = TEXT_FIELDS.get(fieldname, 1.0)
+            frequency[found.docs] += weight * found.freqs / _norm(snapshot, fieldname, found.docs)
+            held[found.docs] = True
+        docs = np.flatnonzero(held)
+        if len(docs):
+            tf = frequency[docs]
+            scores[docs] += idf(snapshot.size, len(docs)) * tf * (K1 + 1) / (tf + K1)
     return scores
+
+
+def _per_field(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
+    scores = np.zeros(snapshot.size, dtype=np.float64)
+    for fieldname, text in terms:
+        found = snapshot.postings(fieldname, text)
+        if len(found.docs):
+            weight = TEXT_FIELDS.get(fieldname, 1.0) * idf(snapshot.size, len(found.docs))
+            tf, norm = found.freqs, _norm(snapshot, fieldname, found.docs)
+            scores[found.docs] += weight * tf * (K1 + 1) / (tf + K1 * norm)
+    return scores
+
+
+def _norm(snapshot: Snapshot, fieldname: str, docs: np.ndarray):
+    """Return BM25's length normalisation of the documents in a field (1 without lengths)."""
+    lengths = snapshot.field_lengths(fieldname)
+    if lengths is None:
+        return 1.0
+    return (1 - B) + B * lengths[docs] / (snapshot.mean_length[fieldname] or 1.0)
 
 
 def coordination(snapshot: Snapshot, groups: list[frozenset[Entry]]) -> np.ndarray:
