@@ -55,8 +55,8 @@ eval: $(VENV)/.installed
 SIZES ?= 10000 35987
 RUNS ?= 3
 INDEX_RUNS ?= 1
-SAMPLE ?= 0
-HTTP_SECONDS ?= 10
+SAMPLE ?= 100
+HTTP_SECONDS ?= 8
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -1,8 +1,8 @@
 """The peers: SQLite FTS5 and tantivy, fed the same records and asked the same queries.
 
 Both get what Fouille indexes for relevance (title, lead, body), stored as Fouille stores them,
-plus the section and the year, for the filtered queries and their section counts. Neither has French stemming or stopwords
-here: FTS5 has none, and tantivy is given its French stemmer, the nearest it offers.
+plus the section and the year, for the filtered queries and their section counts. FTS5 has no
+stemming or stopwords; tantivy gets lowercase, accent folding and its French stemmer.
 """
 
 from __future__ import annotations

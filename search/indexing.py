@@ -16,9 +16,13 @@ from .errors import IndexLocked, IndexMissing, InputError, InvalidInput
 from .ingest import collect_files, fingerprint, read_articles
 from .models import Article
 from .sources import Sources, clear_sources
+from .storage import FastLengthsCodec
 from .store import create_index, open_index
 
 Outcome = Literal["added", "updated", "unchanged"]
+# Articles per commit. Each commit makes a segment per writer process; fewer, larger segments
+# make a smaller index (each holds its own term dictionary) that is quicker to search.
+BATCH_SIZE = 10_000
 
 
 @dataclass
@@ -73,7 +77,7 @@ def index_plan(
     *,
     rebuild: bool = False,
     skip_invalid: bool = False,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> IndexReport:
@@ -110,7 +114,7 @@ def build_index(
     index_dir: Path,
     articles: Iterable[Article],
     *,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
@@ -292,7 +296,7 @@ def _writer(ix, index_dir, procs: int = 1):
     # rewrite every posting in a single process, the slowest part of a commit.
     options = {"procs": procs, "multisegment": True} if procs > 1 else {}
     try:
-        return ix.writer(limitmb=256, **options)
+        return ix.writer(limitmb=256, codec=FastLengthsCodec(), **options)
     except whoosh_index.LockError:
         raise IndexLocked(
             f"{index_dir}: another process is writing to this index; wait for it to finish "

@@ -19,6 +19,7 @@ from pathlib import Path
 from .clustering import update_duplicates
 from .errors import IndexLocked, InputError, InvalidInput
 from .indexing import (
+    BATCH_SIZE,
     Batch,
     Committed,
     IndexReport,
@@ -118,7 +119,7 @@ def apply_sync(
     *,
     prune: bool = False,
     skip_invalid: bool = False,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> SyncReport:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import (
-    delete_articles,
-)
+from .. import delete_articles
+from ..indexing import BATCH_SIZE
 from .base import cli, index_option, print_errors, reported
 
 
@@ -32,7 +31,7 @@ from .base import cli, index_option, print_errors, reported
     type=click.FloatRange(min=0),
     help="Seconds between two passes of --watch.  [default: 30]",
 )
-@click.option("--batch-size", default=2000, show_default=True, help="Articles per commit.")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Articles per commit.")
 @click.option(
     "--procs",
     type=click.IntRange(min=1),
