@@ -55,11 +55,11 @@ def main(argv: list[str] | None = None) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 35987])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each query set and peer")
-    parser.add_argument("--index-runs", type=int, default=1, help="runs of each Fouille build")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each query set")
+    parser.add_argument("--index-runs", type=int, default=1, help="runs of each index build")
     parser.add_argument("--sample", type=int, default=0, help="first N queries of each set")
     parser.add_argument("--http-seconds", type=float, default=10.0)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/fouille-bench"))
+    parser.add_argument("--work", type=Path, default=Path(".bench-work"))
     parser.add_argument("--out", type=Path, default=Path("docs"))
     return parser
 
@@ -93,8 +93,7 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
     for label, (command, into) in builds.items():
         target = work / label
         runs = []
-        count = options.index_runs if label.startswith("fouille") else options.runs
-        for _ in range(count):
+        for _ in range(options.index_runs):
             shutil.rmtree(target, ignore_errors=True)
             runs.append(run_measured(command + [into, str(target)]))
             print(f"   {label}: {size / runs[-1].seconds:,.0f} docs/s", file=sys.stderr)
@@ -136,6 +135,8 @@ def _http_all(index_dir: Path, sets: dict, options) -> dict:
     queries = [q for pair in zip(sets["keywords"], sets["questions"], strict=False) for q in pair]
     server, port = serve(index_dir)
     try:
+        # Both workers open the index and warm their caches before anything is counted.
+        load(port, "/api/search", queries[:20], 2, 3.0)
         table = {}
         for path in ("/recherche", "/api/search"):
             for clients in (1, 4, 16):
