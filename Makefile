@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt index clean browser eval
+.PHONY: run test lint fmt index clean browser eval bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,21 @@ EVAL ?= ../shared/eval
 eval: $(VENV)/.installed
 	$(BIN)/fouille eval $(EVAL)/piaf-dev
 	$(BIN)/fouille eval $(EVAL)/orangesum-knownitem-dev
+
+# Indexing, query latency and HTTP load against SQLite FTS5 and tantivy (docs/BENCHMARKS.md).
+SIZES ?= 10000 35987
+RUNS ?= 3
+INDEX_RUNS ?= 1
+SAMPLE ?= 100
+HTTP_SECONDS ?= 8
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --sizes $(SIZES) --runs $(RUNS) --index-runs $(INDEX_RUNS) \
+		--sample $(SAMPLE) --http-seconds $(HTTP_SECONDS)
 
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

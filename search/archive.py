@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -47,9 +48,11 @@ class Archive:
         if self._searcher is None or generation != self._generation:
             # Reopened rather than refreshed: Whoosh's refresh() fails on an empty index.
             if self._searcher is not None:
-                self._searcher.close()
+                self._release()
             self._index = open_index(self.path)
             self._searcher = self._index.searcher()
+            # An archive dropped without close() (a web app's) still releases its files.
+            self._release = weakref.finalize(self, self._searcher.close)
             self._snapshot = None
             self._generation = generation
         return self._searcher
@@ -162,7 +165,7 @@ class Archive:
         """Release the index's files."""
         with self._lock:
             if self._searcher is not None:
-                self._searcher.close()
+                self._release()
                 self._searcher = self._snapshot = None
 
     def trends(

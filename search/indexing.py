@@ -16,9 +16,13 @@ from .errors import IndexLocked, IndexMissing, InputError, InvalidInput
 from .ingest import collect_files, fingerprint, read_articles
 from .models import Article
 from .sources import Sources, clear_sources
+from .storage import FastLengthsCodec
 from .store import create_index, open_index
 
 Outcome = Literal["added", "updated", "unchanged"]
+# Articles per commit. Each commit makes a segment per writer process; fewer, larger segments
+# make a smaller index (each holds its own term dictionary) that is quicker to search.
+BATCH_SIZE = 10_000
 
 
 @dataclass
@@ -73,10 +77,13 @@ def index_plan(
     *,
     rebuild: bool = False,
     skip_invalid: bool = False,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
+    procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> IndexReport:
     """Add, update or keep each valid article of a checked plan, committing every batch.
+
+    With procs above 1, that many processes analyse and write the articles (see Batch).
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
@@ -87,7 +94,7 @@ def index_plan(
     started = time.perf_counter()
     report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
     ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
-    with ix.searcher() as searcher, Batch(ix, batch_size) as batch:
+    with ix.searcher() as searcher, Batch(ix, batch_size, procs=procs) as batch:
         committed = Committed(searcher)
         for article in _valid_articles(plan.files, []):
             report.count(store_article(batch, committed, article))
@@ -107,12 +114,13 @@ def build_index(
     index_dir: Path,
     articles: Iterable[Article],
     *,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
+    procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Create a fresh index in index_dir holding articles with unique ids; return their count."""
     count = 0
-    with Batch(fresh_index(index_dir), batch_size) as batch:
+    with Batch(fresh_index(index_dir), batch_size, procs=procs) as batch:
         for article in articles:
             batch.write(article, fingerprint(article), replace=False)
             count += 1
@@ -214,10 +222,19 @@ class Batch:
     """A writer that commits every batch_size changes, so a crash loses one batch at most.
 
     on_commit is called after each commit, once the changes written so far are on disk.
+    With procs above 1, each commit's articles are analysed and written by that many
+    processes, each adding its own segment to the index.
     """
 
-    def __init__(self, ix, batch_size: int, on_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        ix,
+        batch_size: int,
+        on_commit: Callable[[], None] | None = None,
+        procs: int = 1,
+    ):
         self.ix, self.batch_size, self.on_commit = ix, batch_size, on_commit
+        self.procs = procs
         self.pending, self.writer = 0, None
 
     def write(self, article: Article, digest: str, replace: bool) -> None:
@@ -256,12 +273,16 @@ class Batch:
     def cancel(self) -> None:
         """Drop what was written since the last commit."""
         if self.writer is not None:
+            # Whoosh's cancel leaves its writer processes waiting for work: stop them here.
+            for task in getattr(self.writer, "tasks", ()):
+                task.terminate()
+                task.join()
             self.writer.cancel()
         self.writer = None
 
     def _open(self):
         if self.writer is None:
-            self.writer = _writer(self.ix, self.ix.storage.folder)
+            self.writer = _writer(self.ix, self.ix.storage.folder, self.procs)
         return self.writer
 
     def _count(self) -> None:
@@ -270,9 +291,14 @@ class Batch:
             self.commit()
 
 
-def _writer(ix, index_dir):
+def _writer(ix, index_dir, procs: int = 1):
+    # multisegment: each process commits its own segment; merging them into one would
+    # rewrite every posting in a single process, the slowest part of a commit.
+    options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    # Separate files rather than one compound file per segment: Whoosh copies the parts of a
+    # compound segment into memory, about the index's size in every server worker.
     try:
-        return ix.writer(limitmb=256)
+        return ix.writer(limitmb=256, codec=FastLengthsCodec(), compound=False, **options)
     except whoosh_index.LockError:
         raise IndexLocked(
             f"{index_dir}: another process is writing to this index; wait for it to finish "

@@ -19,6 +19,7 @@ from pathlib import Path
 from .clustering import update_duplicates
 from .errors import IndexLocked, InputError, InvalidInput
 from .indexing import (
+    BATCH_SIZE,
     Batch,
     Committed,
     IndexReport,
@@ -118,7 +119,8 @@ def apply_sync(
     *,
     prune: bool = False,
     skip_invalid: bool = False,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
+    procs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> SyncReport:
     """Index the new and changed files of a checked plan and delete what left them.
@@ -135,7 +137,8 @@ def apply_sync(
     done: list[tuple[str, SourceFile | None]] = list(plan.touched.items())
     ix = fresh_index(plan.index_dir) if plan.rebuild else open_or_create_index(plan.index_dir)
     remember = functools.partial(_remember, plan.sources, done)
-    with ix.searcher() as searcher, Batch(ix, batch_size, on_commit=remember) as batch:
+    batch = Batch(ix, batch_size, on_commit=remember, procs=procs)
+    with ix.searcher() as searcher, batch:
         committed = Committed(searcher)
         seen = dict(plan.known)
         for file in plan.read:

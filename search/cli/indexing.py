@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import (
-    delete_articles,
-)
+from .. import delete_articles
+from ..indexing import BATCH_SIZE
 from .base import cli, index_option, print_errors, reported
 
 
@@ -32,9 +31,18 @@ from .base import cli, index_option, print_errors, reported
     type=click.FloatRange(min=0),
     help="Seconds between two passes of --watch.  [default: 30]",
 )
-@click.option("--batch-size", default=2000, show_default=True, help="Articles per commit.")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, help="Articles per commit.")
+@click.option(
+    "--procs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that analyse and write articles (2 uses two cores).",
+)
 @reported
-def index_command(paths, index_dir, rebuild, skip_invalid, prune, watch, interval, batch_size):
+def index_command(
+    paths, index_dir, rebuild, skip_invalid, prune, watch, interval, batch_size, procs
+):
     """Index articles from JSONL, JSON, CSV, HTML or RSS/Atom files, feed URLs, or folders.
 
     Run again, it reads only the files that are new or changed since the last run.
@@ -46,7 +54,7 @@ def index_command(paths, index_dir, rebuild, skip_invalid, prune, watch, interva
     if interval is not None and not watch:
         raise click.UsageError("--interval only applies with --watch")
     if watch:
-        options = {"rebuild": rebuild, "prune": prune, "batch_size": batch_size}
+        options = {"rebuild": rebuild, "prune": prune, "batch_size": batch_size, "procs": procs}
         _watch(index_dir, list(paths), 30.0 if interval is None else interval, options)
         return
     click.echo(f"Checking {', '.join(map(str, paths))} …", err=True)
@@ -58,6 +66,7 @@ def index_command(paths, index_dir, rebuild, skip_invalid, prune, watch, interva
             prune=prune,
             skip_invalid=skip_invalid,
             batch_size=batch_size,
+            procs=procs,
             progress=bar.update,
         )
     _print_sync(report, index_dir)

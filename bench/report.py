@@ -1,0 +1,119 @@
+"""Write the benchmark's tables (Markdown) and its plot (PNG) from its results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TABLES = "benchmark-tables.md"
+PLOT = "benchmark-scale.png"
+
+
+def write_report(results: dict, out: Path) -> None:
+    """Write the tables and the plot of results into the folder out."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / TABLES).write_text(tables(results), encoding="utf-8")
+    plot(results, out / PLOT)
+
+
+def tables(results: dict) -> str:
+    """Return every table of results as Markdown."""
+    options = results["options"]
+    lines = [
+        f"Run {results['date']} on {results['cores']} cores, {results['seconds'] / 60:.1f} min: "
+        f"`python -m bench.run --sizes {' '.join(map(str, options['sizes']))} "
+        f"--runs {options['runs']} --index-runs {options['index_runs']} "
+        f"--sample {options['sample']} --http-seconds {options['http_seconds']:g}`.",
+        "Cells: median of the runs (lowest–highest).",
+        "",
+    ]
+    for size, measured in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
+        lines += _indexing(int(size), measured["indexing"]) + [""]
+        lines += _latency(int(size), measured["latency"]) + [""]
+    lines += _http(results["http"], results["http_size"], options["http_seconds"])
+    return "\n".join(lines) + "\n"
+
+
+def _cell(summary: dict, digits: int = 0) -> str:
+    median, low, high = (f"{summary[k]:,.{digits}f}" for k in ("median", "low", "high"))
+    return median if low == high else f"{median} ({low}–{high})"
+
+
+def _indexing(size: int, rows: dict) -> list[str]:
+    base = rows["fouille-all"]["docs_per_s"]["median"]
+    lines = [
+        f"**Indexing {size:,} documents** (`-1`: one process or thread; `-all`: every core)",
+        "",
+        "| engine | docs/s | docs per CPU-second | peak MB | index MB | docs/s ÷ Fouille-all |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in rows.items():
+        ratio = row["docs_per_s"]["median"] / base
+        lines.append(
+            f"| {name} | {_cell(row['docs_per_s'])} | {_cell(row['docs_per_cpu_s'])} | "
+            f"{_cell(row['peak_mb'])} | {row['size_mb']:,.0f} | {ratio:,.1f}× |"
+        )
+    return lines
+
+
+def _latency(size: int, table: dict) -> list[str]:
+    lines = [
+        f"**Query latency at {size:,} documents**, ms, top 10, one query at a time",
+        "",
+        "| query set | engine | p50 | p95 | Fouille p50 ÷ engine p50 |",
+        "|---|---|---|---|---|",
+    ]
+    for set_name, engines in table.items():
+        base = engines["fouille"]["p50"]["median"]
+        for name, row in engines.items():
+            ratio = base / row["p50"]["median"] if row["p50"]["median"] else float("inf")
+            lines.append(
+                f"| {set_name} | {name} | {_cell(row['p50'], 2)} | {_cell(row['p95'], 2)} | "
+                f"{ratio:,.1f} |"
+            )
+    return lines
+
+
+def _http(table: dict, size: int, seconds: float) -> list[str]:
+    lines = [
+        f"**HTTP at {int(size):,} documents**, `fouille serve` (2 workers), {seconds:g} s per "
+        "line, keyword and question queries alternating",
+        "",
+        "| path | clients | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, row in table.items():
+        path, clients = key.rsplit(" ", 1)
+        lines.append(
+            f"| `{path}` | {clients} | {row['per_second']:.1f} | {row['p50']:.0f} | "
+            f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} |"
+        )
+    return lines
+
+
+def plot(results: dict, path: Path) -> None:
+    """Plot median latency and index size against the number of documents."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    sizes = sorted(int(size) for size in results["sizes"])
+    measured = [results["sizes"][_key(results, size)] for size in sizes]
+    figure, (latency, disk) = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    for engine in ("fouille", "sqlite-fts5", "tantivy"):
+        for set_name, style in (("keywords", "-o"), ("questions", "--s")):
+            values = [m["latency"][set_name][engine]["p50"]["median"] for m in measured]
+            latency.plot(sizes, values, style, label=f"{engine}, {set_name}")
+    for engine in ("fouille-all", "sqlite-fts5-1", "tantivy-all"):
+        disk.plot(sizes, [m["indexing"][engine]["size_mb"] for m in measured], "-o", label=engine)
+    latency.set(xlabel="documents", ylabel="p50 ms (log)", yscale="log", title="Query latency")
+    disk.set(xlabel="documents", ylabel="MB", title="Index size")
+    latency.legend(fontsize=7)
+    disk.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    pyplot.close(figure)
+
+
+def _key(results: dict, size: int):
+    return size if size in results["sizes"] else str(size)
