@@ -296,7 +296,9 @@ def _writer(ix, index_dir, procs: int = 1):
     # rewrite every posting in a single process, the slowest part of a commit.
     options = {"procs": procs, "multisegment": True} if procs > 1 else {}
     try:
-        return ix.writer(limitmb=256, codec=FastLengthsCodec(), **options)
+        # 512 MB holds a whole 10,000-article batch: under it, Whoosh spills sorted runs to
+        # disk and merges them back, a third more CPU for the same segment.
+        return ix.writer(limitmb=512, codec=FastLengthsCodec(), **options)
     except whoosh_index.LockError:
         raise IndexLocked(
             f"{index_dir}: another process is writing to this index; wait for it to finish "
