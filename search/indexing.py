@@ -298,7 +298,9 @@ def _writer(ix, index_dir, procs: int = 1):
     # Separate files rather than one compound file per segment: Whoosh copies the parts of a
     # compound segment into memory, about the index's size in every server worker.
     try:
-        return ix.writer(limitmb=256, codec=FastLengthsCodec(), compound=False, **options)
+        # 512 MB holds a whole 10,000-article batch: under it, Whoosh spills sorted runs to
+        # disk and merges them back, a third more CPU for the same segment.
+        return ix.writer(limitmb=512, codec=FastLengthsCodec(), compound=False, **options)
     except whoosh_index.LockError:
         raise IndexLocked(
             f"{index_dir}: another process is writing to this index; wait for it to finish "
