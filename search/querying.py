@@ -68,7 +68,7 @@ def run_search(
         facets=_facets(ranking, masks),
         syntax_fallback=parsed.syntax_fallback,
         truncated=parsed.truncated,
-        suggestion=spelling_suggestion(snapshot.reader, text, parsed),
+        suggestion=spelling_suggestion(snapshot, text, parsed),
         terms=tuple(sorted(terms)),
         folded=folded,
     )

@@ -98,6 +98,7 @@ class Snapshot:
         self._cached = 0
         # Phrases read positions, which cost more than postings; recent ones are remembered.
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._vocabularies: dict[str, dict[tuple[str, int], list[str]]] = {}
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> PostingList:
@@ -180,6 +181,17 @@ class Snapshot:
             if len(terms) == limit:
                 break
         return terms
+
+    def vocabulary(self, fieldname: str) -> dict[tuple[str, int], list[str]]:
+        """Return a field's terms by first letter and length, read when first asked for."""
+        with self._lock:
+            if fieldname not in self._vocabularies:
+                buckets: dict[tuple[str, int], list[str]] = {}
+                for term in self.reader.lexicon(fieldname):
+                    term = _text(term)
+                    buckets.setdefault((term[:1], len(term)), []).append(term)
+                self._vocabularies[fieldname] = buckets
+            return self._vocabularies[fieldname]
 
     def field_lengths(self, fieldname: str) -> np.ndarray | None:
         """Return each document's length in a field, or None if the field keeps none."""

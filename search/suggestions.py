@@ -5,28 +5,30 @@ from __future__ import annotations
 import re
 
 from whoosh import query as wq
-from whoosh.support.levenshtein import distance
+from whoosh.support.levenshtein import damerau_levenshtein, distance
 
 from .analysis import analyze, fold_accents, stem
 from .facets import as_text
 from .models import Completion
 from .query import Parsed
 from .schema import TEXT_FIELDS
+from .snapshot import Snapshot
 
 WORDS = "words"
 
 
-def spelling_suggestion(reader, text: str, parsed: Parsed) -> str | None:
+def spelling_suggestion(snapshot: Snapshot, text: str, parsed: Parsed) -> str | None:
     """Return the query with each word unknown to the index replaced by its closest known word.
 
     Returns None when every word is known, or no close word exists.
     """
+    reader = snapshot.reader
     corrected = text
     for word in parsed.words:
         terms = analyze(word)
         if not terms or _known(reader, terms) or not word.isalpha():
             continue
-        closest = _closest(reader, word.lower())
+        closest = _closest(reader, snapshot.vocabulary(WORDS), word.lower())
         if closest:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", closest, corrected, count=1)
     return corrected if corrected != text else None
@@ -36,12 +38,12 @@ def _known(reader, terms: list[str]) -> bool:
     return all(any(reader.doc_frequency(f, t) for f in TEXT_FIELDS) for t in terms)
 
 
-def _closest(reader, word: str) -> str | None:
+def _closest(reader, vocabulary: dict[tuple[str, int], list[str]], word: str) -> str | None:
     # Most typos keep the first letter; one edit for short words, two for longer ones.
     maxdist = 1 if len(word) <= 4 else 2
-    candidates = set(reader.terms_within(WORDS, word, maxdist, prefix=1))
+    candidates = _within(vocabulary, word, maxdist)
     if fold_accents(word) != word:
-        candidates |= set(reader.terms_within(WORDS, fold_accents(word), maxdist, prefix=1))
+        candidates |= _within(vocabulary, fold_accents(word), maxdist)
     if not candidates:
         return None
     bare = fold_accents(word)
@@ -53,6 +55,19 @@ def _closest(reader, word: str) -> str | None:
             reader.doc_frequency(WORDS, c),
         ),
     )
+
+
+def _within(vocabulary: dict[tuple[str, int], list[str]], word: str, maxdist: int) -> set[str]:
+    """Return the known words with word's first letter within maxdist edits of it."""
+    letters = set(word)
+    return {
+        known
+        for length in range(len(word) - maxdist, len(word) + maxdist + 1)
+        for known in vocabulary.get((word[:1], length), ())
+        # An edit changes at most two letters of the set: a cheap test before the distance.
+        if len(letters.symmetric_difference(known)) <= 2 * maxdist
+        and damerau_levenshtein(known, word, maxdist + 1) <= maxdist
+    }
 
 
 def complete(searcher, text: str, limit: int = 6) -> Completion:
