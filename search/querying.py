@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime
 
 import numpy as np
-from whoosh import query as wq
 
-from .errors import InvalidDateRange
 from .facets import FACET_FIELDS, as_text, count_facet
 from .filtering import combine, filter_masks
 from .folding import Copies
@@ -93,36 +90,6 @@ def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]
         selected = ranking.candidates & others if others is not None else ranking.candidates
         facets.append(count_facet(ranking.snapshot, name, selected))
     return tuple(facets)
-
-
-def build_filter(filters: Filters) -> wq.Query | None:
-    """Return the Whoosh query that restricts a search to the filters, or None.
-
-    :raises InvalidDateRange: if the date range ends before it starts.
-    """
-    parts = []
-    for fieldname, values in (
-        ("section", filters.sections),
-        ("author_label", filters.authors),
-        ("source_label", filters.sources),
-        ("tags", filters.tags),
-        ("year", [str(y) for y in filters.years]),
-    ):
-        if values:
-            parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
-    start, end = filters.date_from, filters.date_to
-    if start and end and start > end:
-        raise InvalidDateRange(f"the date range ends ({end}) before it starts ({start})")
-    if start or end:
-        # Built as an object, not parsed from text, so that the bounds are exactly these days.
-        parts.append(
-            wq.DateRange(
-                "published",
-                datetime.combine(start, datetime.min.time()) if start else None,
-                datetime.combine(end, datetime.max.time()) if end else None,
-            )
-        )
-    return wq.And(parts) if parts else None
 
 
 def highlight_terms(reader, parsed: Parsed) -> set[str]:
