@@ -65,7 +65,7 @@ def test_query_words_side_by_side_outrank_the_same_words_far_apart(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def segmented(tmp_path_factory):
     """The project's sample corpus, indexed in several segments with one article deleted."""
     folder = tmp_path_factory.mktemp("sample")
     index_files(folder, sorted((ROOT / "data").iterdir()), batch_size=10)
@@ -79,8 +79,8 @@ def sample(tmp_path_factory):
 
 
 @pytest.mark.parametrize("query", ["", "gouvernement", "cyber-sécurité", "climat OR +été"])
-def test_facet_counts_equal_whoosh_grouped_counts(sample, query):
-    archive, _ = sample
+def test_facet_counts_equal_whoosh_grouped_counts(segmented, query):
+    archive, _ = segmented
     results = archive.search_articles(query)
     searcher = archive._current()
     parsed = search.query.parse_query(query)
@@ -98,9 +98,9 @@ def test_facet_counts_equal_whoosh_grouped_counts(sample, query):
         assert len(shown) == min(len(whoosh), search.facets.FACET_SIZE) or facet.name == "year"
 
 
-def test_excluded_word_removes_every_article_holding_it(sample):
+def test_excluded_word_removes_every_article_holding_it(segmented):
     # Whoosh 2.7's own AndNot matcher, across segments, kept an article holding "été" here.
-    archive, _ = sample
+    archive, _ = segmented
     searcher = archive._current()
     parsed = search.query.parse_query("+climat -été")
     kept = set(searcher.docs_for_query(parsed.query.a)) - set(
@@ -111,8 +111,8 @@ def test_excluded_word_removes_every_article_holding_it(sample):
     assert kept
 
 
-def test_each_filter_selects_what_the_index_terms_select(sample):
-    archive, victim = sample
+def test_each_filter_selects_what_the_index_terms_select(segmented):
+    archive, victim = segmented
     searcher = archive._current()
     stats = archive.stats()
     assert stats.sections
@@ -123,8 +123,8 @@ def test_each_filter_selects_what_the_index_terms_select(sample):
         assert victim not in {h.id for h in hits.hits}
 
 
-def test_results_are_the_same_when_the_postings_cache_holds_almost_nothing(sample, monkeypatch):
-    archive, _ = sample
+def test_results_are_the_same_when_the_postings_cache_holds_almost_nothing(segmented, monkeypatch):
+    archive, _ = segmented
     query = "réforme des retraites gouvernement climat"
     before = [(h.id, h.score) for h in archive.search_articles(query, per_page=20).hits]
     monkeypatch.setattr(search.snapshot, "CACHE_BYTES", 3)
@@ -133,8 +133,8 @@ def test_results_are_the_same_when_the_postings_cache_holds_almost_nothing(sampl
     assert before == after and len(before) > 3
 
 
-def test_phrases_match_exactly_where_whoosh_phrase_matcher_does(sample):
-    archive, _ = sample
+def test_phrases_match_exactly_where_whoosh_phrase_matcher_does(segmented):
+    archive, _ = segmented
     searcher = archive._current()
     snapshot = archive._arrays()
     checked = 0
@@ -149,8 +149,8 @@ def test_phrases_match_exactly_where_whoosh_phrase_matcher_does(sample):
     assert checked > 50
 
 
-def test_snippets_mark_what_the_french_analyzer_marks(sample):
-    archive, _ = sample
+def test_snippets_mark_what_the_french_analyzer_marks(segmented):
+    archive, _ = segmented
     searcher = archive._current()
     bodies = [searcher.stored_fields(d)["body"] for d in searcher.reader().all_doc_ids()]
     # Long texts too, where only the part around the first possible match is analysed.
