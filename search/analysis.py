@@ -39,6 +39,13 @@ _WORD = re.compile(rf"[^\W_]+(?:[{_JOINERS}][^\W_]+)*")
 _APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 _HYPHEN = re.compile(f"[{re.escape(HYPHENS)}]")
 _PART = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Pronouns and particles a hyphen ties to a verb or a demonstrative ("dit-elle", "a-t-il",
+# "dis-moi", "celle-ci"): they end the word, they do not make a compound of it.
+CLITICS = frozenset(
+    "je tu il elle on nous vous ils elles ce t moi toi le la les lui leur en y ci là".split()
+)
+# Compound nouns that do end in one of them.
+PRONOUN_COMPOUNDS = frozenset({"rendez-vous"})
 
 
 def _load_stopwords() -> frozenset[str]:
@@ -212,20 +219,31 @@ class CompoundFilter(Filter):
     def _expand(self, t, pos):
         start = t.startchar if t.chars else 0
         parts = [(m.group(), m.start()) for m in _PART.finditer(t.text)]
+        if "-".join(part for part, _ in parts) not in PRONOUN_COMPOUNDS:
+            # "peut-il", "a-t-elle", "dis-moi": a verb and its pronouns, not a compound word.
+            while len(parts) > 1 and parts[-1][0] in CLITICS:
+                parts.pop()
+            if len(parts) == 1:
+                parts = [] if parts[0][0] in self.stops else parts
+                return [_piece(t, part, offset, start, pos) for part, offset in parts]
         pieces = []
         for part, offset in parts:
-            if part in self.stops:
-                continue
-            piece = t.copy()
-            piece.text, piece.pos = part, pos + len(pieces)
-            if t.chars:
-                piece.startchar = start + offset
-                piece.endchar = piece.startchar + len(part)
-            pieces.append(piece)
+            if part not in self.stops:
+                pieces.append(_piece(t, part, offset, start, pos + len(pieces)))
         joined = t.copy()
         joined.text, joined.pos, joined.compound = "".join(p for p, _ in parts), pos, True
         pieces.insert(1 if pieces else 0, joined)
         return pieces
+
+
+def _piece(t, part: str, offset: int, start: int, pos: int):
+    """Return a copy of token t standing for one part of it."""
+    piece = t.copy()
+    piece.text, piece.pos = part, pos
+    if t.chars:
+        piece.startchar = start + offset
+        piece.endchar = piece.startchar + len(part)
+    return piece
 
 
 class AccentFoldFilter(Filter):

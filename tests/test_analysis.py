@@ -60,6 +60,22 @@ def test_hyphenated_compound_gives_parts_and_joined_form():
     assert analyze("cyber sécurité") == ["cyb", "securit"]
 
 
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Est-ce que le film a fait l’unanimité ?", ["film", "fait", "unanimit"]),
+        ("Les composantes sont-elles les mêmes", ["compos", "mem"]),
+        ("a-t-il déclaré", ["declar"]),
+        ("Peint-il encore ? Dis-moi", ["peint", "encor", "dis"]),
+        ("celle-ci et ce livre-là", ["livr"]),
+        ("un rendez-vous", ["rend", "rendezvous"]),
+    ],
+)
+def test_inverted_and_clitic_pronouns_are_not_compounds(text, tokens):
+    # "sont-elles" once gave the term "sontel", "est-ce" gave "estce".
+    assert analyze(text) == tokens
+
+
 def test_compound_parts_take_consecutive_positions_and_joined_form_the_first():
     tokens = [
         (t.text, t.pos) for t in FrenchAnalyzer()("la cyber-sécurité nationale", positions=True)
