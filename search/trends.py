@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from .models import Facet, Filters
 from .periods import Period, Span, span_of, spans_between
 from .query import parse_query
 from .querying import highlight_terms, select
-from .snapshot import NO_DATE, Snapshot
+from .snapshot import NO_DATE, Snapshot, moment
 
 MAX_QUERIES = 4
 TREND_FACETS = ("section", "author", "source", "tags")
@@ -94,12 +94,7 @@ def compute_trends(
 
 def published_days(snapshot: Snapshot) -> list[date | None]:
     """Return each document's day of publication, by document number (None if undated)."""
-    epoch = datetime(1970, 1, 1)
-    days = snapshot.published // 86_400_000_000
-    return [
-        None if moment == NO_DATE else (epoch + timedelta(days=day)).date()
-        for moment, day in zip(snapshot.published.tolist(), days.tolist(), strict=True)
-    ]
+    return [None if t == NO_DATE else moment(t).date() for t in snapshot.published.tolist()]
 
 
 def _trend(snapshot, text, filters, period, copies, days, spans, totals) -> Trend:
