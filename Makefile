@@ -21,8 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 # Build the index from data/ only when none exists yet.
+# Built once; rebuilt when missing or written by an older version of Fouille.
 index: $(VENV)/.installed
-	@ls $(INDEX)/_MAIN_*.toc >/dev/null 2>&1 || $(BIN)/fouille index $(DATA) --index $(INDEX)
+	@$(BIN)/fouille stats --index $(INDEX) >/dev/null 2>&1 || \
+		$(BIN)/fouille index --rebuild $(DATA) --index $(INDEX)
 
 run: index
 	$(BIN)/fouille serve --index $(INDEX) --host $(HOST) --port $(PORT)

@@ -289,6 +289,18 @@ def NameAnalyzer():
     )
 
 
+def FormAnalyzer():
+    """Return the analyzer for words as written: accent-folded and lowercase, never stemmed."""
+    return (
+        FrenchTokenizer()
+        | ElisionFilter()
+        | LowercaseFilter()
+        | LigatureFilter()
+        | StopFilter()
+        | AccentFoldFilter()
+    )
+
+
 def WordAnalyzer():
     """Return the analyzer for the vocabulary of words as written (spelling suggestions)."""
     return FrenchTokenizer() | ElisionFilter() | LowercaseFilter() | StopFilter()
@@ -303,4 +315,14 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in _ANALYZER(text)]
 
 
+def written_forms(text: str) -> list[str]:
+    """Return the words of a text as written, the terms of the ``forms`` field.
+
+    >>> written_forms("Les élections municipales d’Île-de-France")
+    ['elections', 'municipales', 'ile-de-france']
+    """
+    return [t.text for t in _FORMS(text)]
+
+
 _ANALYZER = FrenchAnalyzer()
+_FORMS = FormAnalyzer()

@@ -326,6 +326,7 @@ def _document(article: Article, digest: str) -> dict:
         "fingerprint": digest,
         # Titles and leads carry the archive's working vocabulary; bodies would triple the field.
         "words": "\n".join((article.title, article.summary)),
+        "forms": "\n".join((article.title, article.summary, article.body)),
     }
     if article.published is not None:
         document["published"] = article.published

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import FrenchAnalyzer, NameAnalyzer, fold_accents, stem
+from .analysis import FrenchAnalyzer, NameAnalyzer, fold_accents, stem, written_forms
 from .schema import FIELD_NAMES, TEXT_FIELDS
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
@@ -46,6 +46,8 @@ class Parsed:
     groups: list[frozenset[tuple[str, str, bool]]] = field(default_factory=list)
     # The plain words typed (no field, no operator, no wildcard), for spelling suggestions.
     words: list[str] = field(default_factory=list)
+    # The top-level words and phrases searched in the text, as written (``written_forms``).
+    forms: list[str] = field(default_factory=list)
     syntax_fallback: bool = False
     truncated: bool = False
 
@@ -108,13 +110,14 @@ class _Parser:
     def __init__(self, tokens: list[dict]):
         self.tokens, self.at = tokens, 0
         self.groups: list[frozenset[tuple[str, str, bool]]] = []
+        self.forms: list[str] = []
         self.words: list[str] = []
 
     def parse(self) -> Parsed:
         query = self.expr(top=True)
         if self.at < len(self.tokens):
             raise SyntaxProblem("unexpected closing bracket")
-        return Parsed(query, self.groups, self.words)
+        return Parsed(query, self.groups, self.words, self.forms)
 
     def peek(self) -> dict | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -129,7 +132,8 @@ class _Parser:
             self.take()
             alternatives.append(self.seq(False))
         if len(alternatives) > 1:
-            self.groups = []  # Coordination only ranks a plain list of words.
+            # Coordination only ranks a plain list of words.
+            self.groups, self.forms = [], []
         alternatives = [q for q in alternatives if q is not None]
         return _or(alternatives)
 
@@ -137,6 +141,7 @@ class _Parser:
         must, should, must_not = [], [], []
         start = self.at
         while (token := self.peek()) and token.get("op") != "OR" and token.get("paren") != ")":
+            first = self.at
             query, mod = self.conjunction()
             if query is None:
                 continue
@@ -144,6 +149,7 @@ class _Parser:
             kind.append(query)
             if top and kind is not must_not:
                 self.groups.append(_group(query))
+                self.forms.extend(_written(self.tokens[first : self.at]))
         if self.at == start and self.peek() is not None:
             raise SyntaxProblem("OR without a left side")
         return _boolean(must, should, must_not)
@@ -231,6 +237,19 @@ def _prefix_query(target: str | None, text: str) -> wq.Query:
     prefix = stemmed if word.startswith(stemmed) else word
     fields = [target] if target in TEXT_FIELDS else list(TEXT_FIELDS)
     return _or([wq.Prefix(f, prefix, boost=TEXT_FIELDS[f]) for f in fields])
+
+
+def _written(tokens: list[dict]) -> list[str]:
+    """Return the forms of a clause's words and phrases searched in the text, not excluded."""
+    forms, negated = [], False
+    for token in tokens:
+        text = token.get("word", token.get("phrase"))
+        name = token.get("field")
+        in_text = name is None or FIELD_NAMES.get(fold_accents(name.lower())) in TEXT_FIELDS
+        if text and in_text and not negated and token.get("mod") != "-" and "*" not in text:
+            forms.extend(written_forms(text))
+        negated = token.get("op") == "NOT"
+    return forms
 
 
 def _group(query: wq.Query) -> frozenset[tuple[str, str, bool]]:

@@ -1,9 +1,10 @@
 """Ranking: which articles match a query and in what order, over a snapshot's arrays.
 
 Every caller ranks through :func:`rank`: the site, the CLI and ``fouille eval``, so what is
-evaluated is what readers get. Each match is scored by BM25F times coordination
-(``scoring.py``); the best ``RESCORE_WINDOW`` are then raised when consecutive query words stand
-close together in their text (proximity). Both were measured in ``docs/RELEVANCE.md``.
+evaluated is what readers get. Each match is scored by BM25F over stems times coordination
+over the words as written (``scoring.py``); the best ``RESCORE_WINDOW`` are then raised when
+consecutive query words stand close together in their text (proximity). All were measured in
+``docs/RELEVANCE.md``.
 """
 
 from __future__ import annotations
@@ -70,8 +71,8 @@ def rank(
     if sort is not Sort.RELEVANCE or parsed.query is None:
         return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
     scores = bm25(snapshot, scored_entries(parsed.query))
+    scores *= 1 + coordination(snapshot, parsed.forms)
     if len(parsed.groups) > 1:
-        scores *= coordination(snapshot, parsed.groups)
         ranking = Ranking(snapshot, candidates, matched, scores, scored=True)
         window = ranking.top(RESCORE_WINDOW)
         near = proximity(snapshot, parsed.groups, np.sort(window))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
+from .analysis import FormAnalyzer, FrenchAnalyzer, NameAnalyzer, WordAnalyzer
 
 # Fields searched by words typed without a field name, with their BM25F weights.
 TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "body": 1.0}
+# Words as written in the title, lead and text (unstemmed): rank articles that hold the very
+# forms a query uses above those holding only their stems (docs/RELEVANCE.md).
+FORMS = "forms"
 # Fields a query may name (French and English), mapped to the schema.
 FIELD_NAMES = {
     "titre": "title",
@@ -76,4 +79,6 @@ def build_schema() -> Schema:
         fingerprint=ID(stored=True, sortable=True),
         # Title and lead words as written (lowercase, accents kept): spelling and completion.
         words=TEXT(analyzer=WordAnalyzer(), phrase=False),
+        # Which articles hold each form: no positions, no lengths, no weights worth storing.
+        forms=KEYWORD(analyzer=FormAnalyzer()),
     )

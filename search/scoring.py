@@ -1,9 +1,10 @@
 """BM25F scores and coordination for every document at once, over a snapshot's arrays.
 
 BM25F with the probabilistic IDF of Robertson and Spärck Jones (Lucene's), fields weighted by
-``TEXT_FIELDS``; then coordination: a score is multiplied by the
-share of the query's words the document holds, each word weighted by its rarity ("all words
-matter, but an article need not hold them all"). Measured in ``docs/RELEVANCE.md``.
+``TEXT_FIELDS``, over stems; then coordination over the words as written: a score is
+multiplied by one plus the share of the query's words the document holds in the very form
+typed, each word weighted by its rarity ("all words matter, the exact ones most, but an
+article need not hold them all"). Measured in ``docs/RELEVANCE.md``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .schema import TEXT_FIELDS
+from .schema import FORMS, TEXT_FIELDS
 from .snapshot import Snapshot
 
 K1 = 1.2
@@ -81,19 +82,21 @@ def _norm(snapshot: Snapshot, fieldname: str, docs: np.ndarray):
     return (1 - B) + B * lengths[docs] / (snapshot.mean_length[fieldname] or 1.0)
 
 
-def coordination(snapshot: Snapshot, groups: list[frozenset[Entry]]) -> np.ndarray:
-    """Return the share of the query's words each document holds, weighted by their rarity."""
+def coordination(snapshot: Snapshot, forms: list[str]) -> np.ndarray:
+    """Return the share of the query's words each document holds as written, by rarity.
+
+    A word counts by its rarity, ``log(1 + N / df)``: holding a rare word of the query says
+    more about an article than holding a common one. Forms no article holds (a typo, a word
+    the archive lacks) count for no one.
+    """
     held = np.zeros(snapshot.size, dtype=np.float64)
     total = 0.0
-    for group in groups:
-        frequency, holding = 1, np.zeros(snapshot.size, dtype=bool)
-        for fieldname, text in _terms(snapshot, group):
-            holding[snapshot.postings(fieldname, text).docs] = True
-            frequency = max(frequency, snapshot.frequency(fieldname, text))
-        # Holding a rare word of the query says more about an article than a common one.
-        weight = math.log(1 + snapshot.size / frequency)
-        held[holding] += weight
-        total += weight
+    for form in dict.fromkeys(forms):
+        found = snapshot.postings(FORMS, form)
+        if len(found.docs):
+            weight = math.log(1 + snapshot.size / len(found.docs))
+            held[found.docs] += weight
+            total += weight
     return held / total if total else held
 
 

@@ -7,10 +7,12 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from conftest import write_jsonl
-from search import Archive, build_index, index_files
+from search import Archive, IndexIncompatible, build_index, index_files
 from search.ingest import read_articles
+from search.schema import build_schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "articles.jsonl"
 QUERIES = ["cybersécurité", "réforme des retraites", '"gilets jaunes"', "climat OU énergie"]
@@ -56,3 +58,11 @@ def test_interrupted_parallel_build_keeps_nothing_and_stops_its_processes(tmp_pa
         build_index(tmp_path / "ix", interrupted(), batch_size=10_000, procs=2)
     assert multiprocessing.active_children() == []
     assert not list((tmp_path / "ix").glob("*.toc")) or Archive(tmp_path / "ix").count() == 0
+
+
+def test_index_from_a_version_without_written_forms_asks_for_a_rebuild(tmp_path):
+    schema = build_schema()
+    schema.remove("forms")
+    whoosh_index.create_in(str(tmp_path), schema)
+    with pytest.raises(IndexIncompatible, match=r"fouille index --rebuild"):
+        Archive(tmp_path)

@@ -64,6 +64,24 @@ def test_query_words_side_by_side_outrank_the_same_words_far_apart(tmp_path):
     assert ranked(tmp_path, articles, "éruption volcan") == ["proche", "loin"]
 
 
+def test_words_as_typed_outrank_other_forms_of_the_same_stems(tmp_path):
+    # "élections municipales" and "élection municipale" share their stems.
+    articles = [
+        {"id": "singulier", "title": "Scrutin", "text": "Une élection municipale. " + FILLER},
+        {"id": "pluriel", "title": "Scrutin", "text": "Des élections municipales. " + FILLER},
+    ]
+    assert ranked(tmp_path, articles, "élections municipales") == ["pluriel", "singulier"]
+    assert ranked(tmp_path, articles, "élection municipale") == ["singulier", "pluriel"]
+
+
+def test_accents_and_capitals_do_not_make_a_word_another_form(tmp_path):
+    articles = [
+        {"id": "autre", "title": "Scrutin", "text": "Des élections à Évry. " + FILLER},
+        {"id": "tel-quel", "title": "Scrutin", "text": "Une élection à Évry. " + FILLER},
+    ]
+    assert ranked(tmp_path, articles, "ELECTION evry")[0] == "tel-quel"
+
+
 @pytest.fixture(scope="module")
 def segmented(tmp_path_factory):
     """The project's sample corpus, indexed in several segments with one article deleted."""
