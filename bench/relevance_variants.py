@@ -15,11 +15,13 @@ import math
 import multiprocessing
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 import search.archive
+import search.query
 import search.ranking as ranking
 import search.scoring as scoring
 from search import Archive, build_index
@@ -82,6 +84,148 @@ def early_bonus(weight, within=50):
     ranking.proximity = proximity
 
 
+def long_query_only(patch):
+    """Apply a patch of ``scoring._per_field``'s globals only while it scores a long query."""
+    original = scoring._per_field
+
+    def per_field(snapshot, terms):
+        saved = {name: getattr(scoring, name) for name in patch}
+        for name, value in patch.items():
+            setattr(scoring, name, value)
+        try:
+            return original(snapshot, terms)
+        finally:
+            for name, value in saved.items():
+                setattr(scoring, name, value)
+
+    scoring._per_field = per_field
+
+
+def idf_power(power):
+    original = scoring.idf
+    long_query_only({"idf": lambda n, df: original(n, df) ** power})
+
+
+def no_long_proximity(groups=16):
+    original = ranking.proximity
+
+    def proximity(snapshot, query_groups, docnums):
+        near = original(snapshot, query_groups, docnums)
+        return dict.fromkeys(near, 0.0) if len(query_groups) > groups else near
+
+    ranking.proximity = proximity
+
+
+def names_weigh(factor):
+    """Weigh capitalised words inside a sentence (proper names) more in coordination."""
+    import re
+
+    from search.analysis import written_forms
+
+    original_parse = search.archive.parse_query
+    names: set[str] = set()
+
+    def parse(text):
+        names.clear()
+        for match in re.finditer(r"(?<![.!?:«\"]\s)(?<!^)\b([A-ZÀ-Ý][\w'’-]+)", text):
+            names.update(written_forms(match.group(1)))
+        return original_parse(text)
+
+    def coordination(snapshot, forms):
+        held = np.zeros(snapshot.size)
+        total = 0.0
+        for form in dict.fromkeys(forms):
+            found = snapshot.postings("forms", form)
+            if len(found.docs):
+                weight = math.log(1 + snapshot.size / len(found.docs))
+                weight *= factor if form in names else 1.0
+                held[found.docs] += weight
+                total += weight
+        return held / total if total else held
+
+    search.archive.parse_query = parse
+    ranking.coordination = coordination
+
+
+def written_coordination(power=1.0, rarity=None, long_power=None, words=16):
+    """Coordination over written forms: (1 + share) ** power, words weighed by rarity(N, df)."""
+    rarity = rarity or (lambda n, df: math.log(1 + n / df))
+    original_rank = ranking.rank
+
+    def coordination(snapshot, forms):
+        held = np.zeros(snapshot.size)
+        total = 0.0
+        for form in dict.fromkeys(forms):
+            found = snapshot.postings("forms", form)
+            if len(found.docs):
+                weight = rarity(snapshot.size, len(found.docs))
+                held[found.docs] += weight
+                total += weight
+        share = held / total if total else held
+        p = long_power if long_power is not None and len(set(forms)) > words else power
+        return (1 + share) ** p - 1
+
+    ranking.coordination = coordination
+    return original_rank
+
+
+def forms_bm25(weight, long_only=False, words=16):
+    """Add a BM25 over the words as written (lengths of the text) to the stems' BM25F."""
+    original_parse, original_bm25 = search.archive.parse_query, ranking.bm25
+    current: list[list[str]] = [[]]
+
+    def parse(text):
+        parsed = original_parse(text)
+        current[0] = parsed.forms
+        return parsed
+
+    def bm25(snapshot, entries):
+        scores = original_bm25(snapshot, entries)
+        forms = list(dict.fromkeys(current[0]))
+        if long_only and len(forms) <= words:
+            return scores
+        for form in forms:
+            found = snapshot.postings("forms", form)
+            if len(found.docs):
+                w = weight * scoring.idf(snapshot.size, len(found.docs))
+                tf, norm = found.freqs, scoring._norm(snapshot, "body", found.docs)
+                scores[found.docs] += w * tf * (scoring.K1 + 1) / (tf + scoring.K1 * norm)
+        return scores
+
+    search.archive.parse_query = parse
+    ranking.bm25 = bm25
+
+
+def sentences_geomean(delta, words=16):
+    """Score a pasted paragraph by the geometric mean of its sentences' BM25F (all must match)."""
+    import re
+
+    original_parse, original_bm25 = search.archive.parse_query, ranking.bm25
+    current = [""]
+
+    def parse(text):
+        current[0] = text
+        return original_parse(text)
+
+    def bm25(snapshot, entries):
+        scores = original_bm25(snapshot, entries)
+        if len({t for _, t, _ in entries}) <= words:
+            return scores
+        parts = [p for p in re.split(r"(?<=[.!?])\s+(?=\S)", current[0]) if p.strip()]
+        parsed = [original_parse(p) for p in parts]
+        parsed = [p for p in parsed if p.query is not None]
+        if len(parsed) < 2:
+            return scores
+        logs = np.zeros(snapshot.size)
+        for p in parsed:
+            logs += np.log(original_bm25(snapshot, ranking.scored_entries(p.query)) + delta)
+        combined = np.exp(logs / len(parsed)) - delta
+        return np.where(scores > 0, np.maximum(combined, 1e-9), 0.0)
+
+    search.archive.parse_query = parse
+    ranking.bm25 = bm25
+
+
 VARIANTS = {
     "base": lambda: None,
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
@@ -100,6 +244,33 @@ VARIANTS = {
     "proximity05": lambda: setattr(ranking, "PROXIMITY_WEIGHT", 0.5),
     "no_proximity": lambda: setattr(ranking, "PROXIMITY_WEIGHT", 0.0),
     "title3": lambda: TEXT_FIELDS.update(title=3.0),
+    "long_no_proximity": no_long_proximity,
+    "long_idf15": lambda: idf_power(1.5),
+    "long_idf2": lambda: idf_power(2.0),
+    "long_k1_2": lambda: long_query_only({"K1": 2.0}),
+    "long_k1_09": lambda: long_query_only({"K1": 0.9}),
+    "long_b075": lambda: long_query_only({"B": 0.75}),
+    "long_b1": lambda: long_query_only({"B": 1.0}),
+    "long_title3": lambda: long_query_only({"TEXT_FIELDS": {**TEXT_FIELDS, "title": 3.0}}),
+    "long_title15": lambda: long_query_only({"TEXT_FIELDS": {**TEXT_FIELDS, "title": 1.5}}),
+    "names15": lambda: names_weigh(1.5),
+    "names2": lambda: names_weigh(2.0),
+    "coord_idf": lambda: written_coordination(rarity=scoring.idf),
+    "coord_log2": lambda: written_coordination(rarity=lambda n, df: math.log(1 + n / df) ** 2),
+    "coord_p2": lambda: written_coordination(power=2),
+    "long_coord_p2": lambda: written_coordination(long_power=2),
+    "long_coord_p3": lambda: written_coordination(long_power=3),
+    "forms_bm25_05": lambda: forms_bm25(0.5),
+    "forms_bm25_1": lambda: forms_bm25(1.0),
+    "long_forms_bm25_1": lambda: forms_bm25(1.0, long_only=True),
+    "sentences_1": lambda: sentences_geomean(1.0),
+    "sentences_5": lambda: sentences_geomean(5.0),
+    "sentences_20": lambda: sentences_geomean(20.0),
+    "long_combo": lambda: (no_long_proximity(), long_query_only({"K1": 2.0, "B": 1.0})),
+    "long_noprox_b1": lambda: (no_long_proximity(), long_query_only({"B": 1.0})),
+    "long_noprox_k2": lambda: (no_long_proximity(), long_query_only({"K1": 2.0})),
+    "long_noprox_k3_b1": lambda: (no_long_proximity(), long_query_only({"K1": 3.0, "B": 1.0})),
+    "long_combo_k15": lambda: (no_long_proximity(), long_query_only({"K1": 1.5, "B": 1.0})),
 }
 
 _archive: Archive | None = None
@@ -124,6 +295,7 @@ def main(name: str, folder: str, variants: list[str]) -> None:
     for variant in variants:
         importlib.reload(scoring)
         importlib.reload(ranking)
+        importlib.reload(search.query)
         importlib.reload(search.archive)
         TEXT_FIELDS.update(title=2.0)
         VARIANTS[variant]()
@@ -133,7 +305,16 @@ def main(name: str, folder: str, variants: list[str]) -> None:
             run = dict(r for r in pool.imap(_rank, tasks, chunksize=16) if r[1])
         metrics = score_run(eval_set.qrels, run)
         shown = " / ".join(f"{metrics[m]:.3f}" for m in ("nDCG@10", "MRR@10", "R@100"))
-        print(f"{name} {variant}: {shown} ({time.perf_counter() - started:.0f} s)", flush=True)
+        # Two halves of the queries: a change that helps both is less likely a fit to noise.
+        halves = [
+            score_run(
+                {q: r for q, r in eval_set.qrels.items() if zlib.crc32(q.encode()) % 2 == h}, run
+            )
+            for h in (0, 1)
+        ]
+        split = " | ".join(f"{half['nDCG@10']:.3f}" for half in halves)
+        took = time.perf_counter() - started
+        print(f"{name} {variant}: {shown} (halves {split}; {took:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 Every caller ranks through :func:`rank`: the site, the CLI and ``fouille eval``, so what is
 evaluated is what readers get. Each match is scored by BM25F over stems times coordination
 over the words as written (``scoring.py``); the best ``RESCORE_WINDOW`` are then raised when
-consecutive query words stand close together in their text (proximity). All were measured in
-``docs/RELEVANCE.md``.
+consecutive query words stand close together in their text (proximity), unless the query is
+a passage pasted in. All were measured in ``docs/RELEVANCE.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from whoosh import query as wq
 
 from .models import Sort
 from .query import Parsed
-from .scoring import bm25, coordination
+from .scoring import bm25, coordination, is_passage
 from .snapshot import NO_DATE, Snapshot
 
 # Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
@@ -70,9 +70,13 @@ def rank(
     matched = np.flatnonzero(selected)
     if sort is not Sort.RELEVANCE or parsed.query is None:
         return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
-    scores = bm25(snapshot, scored_entries(parsed.query))
+    entries = scored_entries(parsed.query)
+    scores = bm25(snapshot, entries)
     scores *= 1 + coordination(snapshot, parsed.forms)
-    if len(parsed.groups) > 1:
+    # In a pasted passage consecutive words often come from different clauses, and how close
+    # they stand in an article tells whether it repeats the passage's wording, which articles
+    # on the same story do as much as the one sought (docs/RELEVANCE.md).
+    if len(parsed.groups) > 1 and not is_passage(entries):
         ranking = Ranking(snapshot, candidates, matched, scores, scored=True)
         window = ranking.top(RESCORE_WINDOW)
         near = proximity(snapshot, parsed.groups, np.sort(window))

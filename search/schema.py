@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Existence
 
-from .analysis import FormAnalyzer, FrenchAnalyzer, NameAnalyzer, WordAnalyzer
+from .analysis import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
 
 # Fields searched by words typed without a field name, with their BM25F weights.
 TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "body": 1.0}
@@ -55,6 +56,14 @@ class TagsField(KEYWORD):
         return [tag.decode("utf-8") for tag in value]
 
 
+class FormsField(KEYWORD):
+    """Space-separated words as written: only which articles hold each, no frequencies."""
+
+    def __init__(self):
+        super().__init__()
+        self.format = Existence()
+
+
 def build_schema() -> Schema:
     """Return a fresh schema for an article index."""
     french = FrenchAnalyzer()
@@ -79,6 +88,7 @@ def build_schema() -> Schema:
         fingerprint=ID(stored=True, sortable=True),
         # Title and lead words as written (lowercase, accents kept): spelling and completion.
         words=TEXT(analyzer=WordAnalyzer(), phrase=False),
-        # Which articles hold each form: no positions, no lengths, no weights worth storing.
-        forms=KEYWORD(analyzer=FormAnalyzer()),
+        # Which articles hold each form (``written_forms``, each once, space-separated): no
+        # positions, no lengths.
+        forms=FormsField(),
     )

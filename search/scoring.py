@@ -32,15 +32,20 @@ Entry = tuple[str, str, bool]  # (field, term, is_prefix)
 def bm25(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
     """Return every document's BM25F score for a set of query terms (0 if it holds none).
 
-    A query of up to LONG_QUERY terms is scored by BM25F proper: a word's frequencies in the
+    A query of up to LONG_QUERY words is scored by BM25F proper: a word's frequencies in the
     title, lead and text, weighted and length-normalised, add up before one saturation, so
     that a word repeated across fields is not rewarded once per field. A longer query (a
     paragraph pasted in) saturates each field on its own, which ranked better there.
     """
     terms = _terms(snapshot, entries)
-    if len({text for _, text in terms}) <= LONG_QUERY:
+    if not is_passage(entries):
         return _bm25f(snapshot, terms)
     return _per_field(snapshot, terms)
+
+
+def is_passage(entries: Iterable[Entry]) -> bool:
+    """Return whether a query holds more than LONG_QUERY distinct words: a passage pasted in."""
+    return len({text for _, text, _ in entries}) > LONG_QUERY
 
 
 def _bm25f(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:

@@ -28,12 +28,13 @@ class BulkLengthsReader(W3PerDocReader):
 
     def __init__(self, storage, segment):
         super().__init__(storage, segment)
-        self._lengths: dict[str, list] = {}
+        self._lengths: dict[str, list | None] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            lengths = self._lengths[fieldname] = self._read_lengths(fieldname)
+        if fieldname not in self._lengths:
+            # None too is kept: a field without lengths must not be looked for at each posting.
+            self._lengths[fieldname] = self._read_lengths(fieldname)
+        lengths = self._lengths[fieldname]
         if lengths is None:
             return default
         return lengths[docnum]

@@ -64,6 +64,30 @@ def test_query_words_side_by_side_outrank_the_same_words_far_apart(tmp_path):
     assert ranked(tmp_path, articles, "éruption volcan") == ["proche", "loin"]
 
 
+def test_pasted_passage_is_ranked_by_its_words_not_by_their_closeness(tmp_path):
+    passage = (
+        "Les pompiers du Var ont maîtrisé samedi un incendie de forêt qui menaçait plusieurs "
+        "villages de l’arrière-pays, après trois jours de lutte contre les flammes attisées "
+        "par le mistral"
+    )
+    words = passage.split()
+    scattered = " ".join(words[::2] + ["Récit."] * 12 + words[1::2])
+    articles = [
+        {"id": "epars", "title": "Chronique", "text": scattered + ". " + FILLER},
+        {"id": "cite", "title": "Chronique", "text": passage + ". " + "Récit. " * 12 + FILLER},
+    ]
+    source = write_jsonl(tmp_path / "a.jsonl", articles)
+    index_files(tmp_path / "ix", [source])
+    archive = Archive(tmp_path / "ix")
+    try:
+        scores = {hit.id: hit.score for hit in archive.search_articles(passage).hits}
+        near = [hit.id for hit in archive.search_articles("pompiers incendie").hits]
+    finally:
+        archive.close()
+    assert scores["epars"] == pytest.approx(scores["cite"])
+    assert near == ["cite", "epars"]
+
+
 def test_words_as_typed_outrank_other_forms_of_the_same_stems(tmp_path):
     # "élections municipales" and "élection municipale" share their stems.
     articles = [
