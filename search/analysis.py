@@ -306,29 +306,32 @@ def analyze(text: str) -> list[str]:
 def written_forms(text: str) -> list[str]:
     """Return the words of a text as written: the analyzer's steps 1 to 4, then accent folding.
 
-    These are the terms of the ``forms`` field. One regular expression and a cache per word
-    rather than a chain of filters: every article's text goes through it a second time.
+    These are the terms of the ``forms`` field. A hyphenated word stands for itself and for its
+    parts, so that ``Île-de-France`` and ``île de France`` hold the same words. One regular
+    expression and a cache per word rather than a chain of filters: every article's text goes
+    through it a second time.
 
     >>> written_forms("Les élections municipales d’Île-de-France")
-    ['elections', 'municipales', 'ile-de-france']
+    ['elections', 'municipales', 'ile-de-france', 'ile', 'france']
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return [form for word in _WORD.findall(text) if (form := _written(word))]
+    return [form for word in _WORD.findall(text) for form in _written(word)]
 
 
 @lru_cache(maxsize=200_000)
-def _written(word: str) -> str:
-    """Return a word's written form, or "" for a function word."""
+def _written(word: str) -> tuple[str, ...]:
+    """Return a word's written forms: none for a function word, its parts too if hyphenated."""
     cut = _APOSTROPHE.search(word)
     if cut is not None:
         if word[: cut.start()].lower() in ELISIONS:
             word = word[cut.end() :]
         word = _APOSTROPHE.sub("'", word)
-    word = word.lower()
+    word = _HYPHEN.sub("-", word.lower())
     if "œ" in word or "æ" in word:
         word = word.replace("œ", "oe").replace("æ", "ae")
-    return "" if word in STOPWORDS else fold_accents(word)
+    forms = [word, *word.split("-")] if "-" in word else [word]
+    return tuple(fold_accents(form) for form in forms if form not in STOPWORDS)
 
 
 _ANALYZER = FrenchAnalyzer()

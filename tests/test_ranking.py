@@ -98,6 +98,24 @@ def test_words_as_typed_outrank_other_forms_of_the_same_stems(tmp_path):
     assert ranked(tmp_path, articles, "élection municipale") == ["singulier", "pluriel"]
 
 
+def test_compound_and_its_words_written_apart_count_as_the_same_words(tmp_path):
+    articles = [
+        {"id": "separe", "title": "Transports", "text": "Grève en Île de France. " + FILLER},
+        {"id": "compose", "title": "Transports", "text": "Grève en Île-de-France. " + FILLER},
+    ]
+    source = write_jsonl(tmp_path / "a.jsonl", articles)
+    index_files(tmp_path / "ix", [source])
+    archive = Archive(tmp_path / "ix")
+    try:
+        apart = {hit.id: hit.score for hit in archive.search_articles("île de france grève").hits}
+        joined = [hit.id for hit in archive.search_articles("Île-de-France grève").hits]
+    finally:
+        archive.close()
+    assert apart["compose"] == pytest.approx(apart["separe"], rel=0.15)
+    # Typed with its hyphens, the compound is a form of its own, held by one article only.
+    assert joined == ["compose", "separe"]
+
+
 def test_accents_and_capitals_do_not_make_a_word_another_form(tmp_path):
     articles = [
         {"id": "autre", "title": "Scrutin", "text": "Des élections à Évry. " + FILLER},
