@@ -1,6 +1,6 @@
 """Where the judged document of each query ranks, and how often an identical copy stands above it.
 
-Usage: python bench/relevance_misses.py SET INDEX_DIR
+Usage: python -m bench.relevance_misses SET INDEX_DIR
 SET is a folder of ../shared/eval; INDEX_DIR is built on the first run and reused (the same
 folder ``bench/relevance_variants.py`` uses). Prints how many judged documents rank 1st, 2nd–3rd,
 4th–10th, 11th–100th or below, and for how many queries an article with exactly the same title
@@ -11,28 +11,12 @@ nDCG@10 those queries would gain if the copies stood below.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import sys
 from collections import Counter
-from pathlib import Path
 
-from search import Archive, build_index
-from search.evaluation import is_searchable, load_eval_set
+from bench.relevance_variants import open_set, rank_all
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 BANDS = ((1, "1"), (3, "2-3"), (10, "4-10"), (100, "11-100"))
-
-_archive: Archive | None = None
-
-
-def _open(folder: str) -> None:
-    global _archive
-    _archive = Archive(folder)
-
-
-def _rank(task: tuple[str, str]) -> tuple[str, list[str]]:
-    qid, text = task
-    return qid, [article_id for article_id, _ in _archive.rank_ids(text, 100)]
 
 
 def _gain(rank: int) -> float:
@@ -40,13 +24,9 @@ def _gain(rank: int) -> float:
 
 
 def main(name: str, folder: str) -> None:
-    eval_set = load_eval_set(EVAL / name)
-    if not list(Path(folder).glob("_MAIN_*.toc")):
-        build_index(Path(folder), eval_set.articles)
+    eval_set, tasks = open_set(name, folder)
+    run = rank_all(folder, tasks)
     content = {a.id: (a.title, a.body) for a in eval_set.articles}
-    tasks = [(q, t) for q, t in eval_set.queries.items() if is_searchable(t)]
-    with multiprocessing.get_context("fork").Pool(2, _open, (folder,)) as pool:
-        run = dict(pool.imap(_rank, tasks, chunksize=16))
     bands, copied, gain = Counter(), 0, 0.0
     for qid, judged in eval_set.qrels.items():
         ranked = run.get(qid, [])
@@ -70,5 +50,5 @@ def main(name: str, folder: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit(f"usage: {sys.argv[0]} SET INDEX_DIR")
+        sys.exit("usage: python -m bench.relevance_misses SET INDEX_DIR")
     main(sys.argv[1], sys.argv[2])

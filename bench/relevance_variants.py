@@ -13,6 +13,7 @@ import functools
 import importlib
 import math
 import multiprocessing
+import re
 import sys
 import time
 import zlib
@@ -25,7 +26,8 @@ import search.query
 import search.ranking as ranking
 import search.scoring as scoring
 from search import Archive, build_index
-from search.evaluation import is_searchable, load_eval_set, score_run
+from search.analysis import written_forms
+from search.evaluation import EvalSet, is_searchable, load_eval_set, score_run
 from search.schema import TEXT_FIELDS
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -118,10 +120,6 @@ def no_long_proximity(groups=16):
 
 def names_weigh(factor):
     """Weigh capitalised words inside a sentence (proper names) more in coordination."""
-    import re
-
-    from search.analysis import written_forms
-
     original_parse = search.archive.parse_query
     names: set[str] = set()
 
@@ -131,26 +129,15 @@ def names_weigh(factor):
             names.update(written_forms(match.group(1)))
         return original_parse(text)
 
-    def coordination(snapshot, forms):
-        held = np.zeros(snapshot.size)
-        total = 0.0
-        for form in dict.fromkeys(forms):
-            found = snapshot.postings("forms", form)
-            if len(found.docs):
-                weight = math.log(1 + snapshot.size / len(found.docs))
-                weight *= factor if form in names else 1.0
-                held[found.docs] += weight
-                total += weight
-        return held / total if total else held
-
     search.archive.parse_query = parse
-    ranking.coordination = coordination
+    written_coordination(boost=lambda form: factor if form in names else 1.0)
 
 
-def written_coordination(power=1.0, rarity=None, long_power=None, words=16):
-    """Coordination over written forms: (1 + share) ** power, words weighed by rarity(N, df)."""
+def written_coordination(power=1.0, rarity=None, long_power=None, words=16, boost=None):
+    """Coordination over written forms: (1 + share) ** power, words weighed by rarity(N, df)
+    times boost(form)."""
     rarity = rarity or (lambda n, df: math.log(1 + n / df))
-    original_rank = ranking.rank
+    boost = boost or (lambda form: 1.0)
 
     def coordination(snapshot, forms):
         held = np.zeros(snapshot.size)
@@ -158,7 +145,7 @@ def written_coordination(power=1.0, rarity=None, long_power=None, words=16):
         for form in dict.fromkeys(forms):
             found = snapshot.postings("forms", form)
             if len(found.docs):
-                weight = rarity(snapshot.size, len(found.docs))
+                weight = rarity(snapshot.size, len(found.docs)) * boost(form)
                 held[found.docs] += weight
                 total += weight
         share = held / total if total else held
@@ -166,7 +153,6 @@ def written_coordination(power=1.0, rarity=None, long_power=None, words=16):
         return (1 + share) ** p - 1
 
     ranking.coordination = coordination
-    return original_rank
 
 
 def forms_bm25(weight, long_only=False, words=16):
@@ -198,8 +184,6 @@ def forms_bm25(weight, long_only=False, words=16):
 
 def sentences_geomean(delta, words=16):
     """Score a pasted paragraph by the geometric mean of its sentences' BM25F (all must match)."""
-    import re
-
     original_parse, original_bm25 = search.archive.parse_query, ranking.bm25
     current = [""]
 
@@ -224,6 +208,27 @@ def sentences_geomean(delta, words=16):
 
     search.archive.parse_query = parse
     ranking.bm25 = bm25
+
+
+def per_field_union_idf():
+    """Per-field saturation, but each word's IDF counted over articles holding it anywhere."""
+
+    def per_field(snapshot, terms):
+        scores = np.zeros(snapshot.size)
+        holders: dict[str, set] = {}
+        for fieldname, text in terms:
+            found = snapshot.postings(fieldname, text).docs
+            holders.setdefault(text, set()).update(found.tolist())
+        for fieldname, text in terms:
+            found = snapshot.postings(fieldname, text)
+            if len(found.docs):
+                rarity = scoring.idf(snapshot.size, len(holders[text]))
+                weight = TEXT_FIELDS.get(fieldname, 1.0) * rarity
+                tf, norm = found.freqs, scoring._norm(snapshot, fieldname, found.docs)
+                scores[found.docs] += weight * tf * (scoring.K1 + 1) / (tf + scoring.K1 * norm)
+        return scores
+
+    scoring._per_field = per_field
 
 
 VARIANTS = {
@@ -266,6 +271,7 @@ VARIANTS = {
     "sentences_1": lambda: sentences_geomean(1.0),
     "sentences_5": lambda: sentences_geomean(5.0),
     "sentences_20": lambda: sentences_geomean(20.0),
+    "per_field_union_idf": per_field_union_idf,
     "long_combo": lambda: (no_long_proximity(), long_query_only({"K1": 2.0, "B": 1.0})),
     "long_noprox_b1": lambda: (no_long_proximity(), long_query_only({"B": 1.0})),
     "long_noprox_k2": lambda: (no_long_proximity(), long_query_only({"K1": 2.0})),
@@ -286,12 +292,23 @@ def _rank(task: tuple[str, str]) -> tuple[str, list[str]]:
     return qid, [article_id for article_id, _ in _archive.rank_ids(text, 100)]
 
 
-def main(name: str, folder: str, variants: list[str]) -> None:
+def open_set(name: str, folder: str) -> tuple[EvalSet, list[tuple[str, str]]]:
+    """Return a relevance set and its searchable queries; index it in folder unless done."""
     eval_set = load_eval_set(EVAL / name)
-    index = Path(folder)
-    if not list(index.glob("_MAIN_*.toc")):
-        build_index(index, eval_set.articles)
-    tasks = [(q, t) for q, t in eval_set.queries.items() if is_searchable(t)]
+    if not list(Path(folder).glob("_MAIN_*.toc")):
+        build_index(Path(folder), eval_set.articles)
+    return eval_set, [(q, t) for q, t in eval_set.queries.items() if is_searchable(t)]
+
+
+def rank_all(folder: str, tasks: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Return the 100 best article ids of each query, ranked by two forked processes."""
+    # Forked workers inherit the patched modules.
+    with multiprocessing.get_context("fork").Pool(2, _open, (folder,)) as pool:
+        return dict(pool.imap(_rank, tasks, chunksize=16))
+
+
+def main(name: str, folder: str, variants: list[str]) -> None:
+    eval_set, tasks = open_set(name, folder)
     for variant in variants:
         importlib.reload(scoring)
         importlib.reload(ranking)
@@ -300,9 +317,7 @@ def main(name: str, folder: str, variants: list[str]) -> None:
         TEXT_FIELDS.update(title=2.0)
         VARIANTS[variant]()
         started = time.perf_counter()
-        # Forked workers inherit the patched modules.
-        with multiprocessing.get_context("fork").Pool(2, _open, (folder,)) as pool:
-            run = dict(r for r in pool.imap(_rank, tasks, chunksize=16) if r[1])
+        run = {qid: ranked for qid, ranked in rank_all(folder, tasks).items() if ranked}
         metrics = score_run(eval_set.qrels, run)
         shown = " / ".join(f"{metrics[m]:.3f}" for m in ("nDCG@10", "MRR@10", "R@100"))
         # Two halves of the queries: a change that helps both is less likely a fit to noise.
