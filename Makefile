@@ -20,11 +20,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Build the index from data/ only when none exists yet.
-# Built once; rebuilt when missing or written by an older version of Fouille.
+# Built once. The sample index is rebuilt when an older version of Fouille wrote it; any other
+# index is left for its owner to rebuild from its own sources (fouille serve says how).
 index: $(VENV)/.installed
-	@$(BIN)/fouille stats --index $(INDEX) >/dev/null 2>&1 || \
-		$(BIN)/fouille index --rebuild $(DATA) --index $(INDEX)
+	@if ! ls $(INDEX)/_MAIN_*.toc >/dev/null 2>&1; then \
+		$(BIN)/fouille index $(DATA) --index $(INDEX); \
+	elif [ "$(INDEX)" = index ] && \
+		$(BIN)/fouille stats --index $(INDEX) 2>&1 >/dev/null | grep -q "another version"; then \
+		$(BIN)/fouille index --rebuild $(DATA) --index $(INDEX); \
+	fi
 
 run: index
 	$(BIN)/fouille serve --index $(INDEX) --host $(HOST) --port $(PORT)

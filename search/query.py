@@ -149,7 +149,7 @@ class _Parser:
             kind.append(query)
             if top and kind is not must_not:
                 self.groups.append(_group(query))
-                self.forms.extend(_written(self.tokens[first : self.at]))
+                self.forms.extend(_clause_forms(self.tokens[first : self.at]))
         if self.at == start and self.peek() is not None:
             raise SyntaxProblem("OR without a left side")
         return _boolean(must, should, must_not)
@@ -239,7 +239,7 @@ def _prefix_query(target: str | None, text: str) -> wq.Query:
     return _or([wq.Prefix(f, prefix, boost=TEXT_FIELDS[f]) for f in fields])
 
 
-def _written(tokens: list[dict]) -> list[str]:
+def _clause_forms(tokens: list[dict]) -> list[str]:
     """Return the forms of a clause's words and phrases searched in the text, not excluded."""
     forms, negated = [], False
     for token in tokens:
