@@ -231,6 +231,20 @@ def per_field_union_idf():
     scoring._per_field = per_field
 
 
+def passage_rarest(keep):
+    """Score a passage's BM25 on its `keep` rarest words only (coordination keeps them all)."""
+    original = scoring._per_field
+
+    def per_field(snapshot, terms):
+        frequency = {}
+        for fieldname, text in terms:
+            frequency[text] = max(frequency.get(text, 0), snapshot.frequency(fieldname, text))
+        rarest = set(sorted(frequency, key=frequency.get)[:keep])
+        return original(snapshot, [(f, t) for f, t in terms if t in rarest])
+
+    scoring._per_field = per_field
+
+
 VARIANTS = {
     "base": lambda: None,
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
@@ -272,6 +286,9 @@ VARIANTS = {
     "sentences_5": lambda: sentences_geomean(5.0),
     "sentences_20": lambda: sentences_geomean(20.0),
     "per_field_union_idf": per_field_union_idf,
+    "passage_rarest_8": lambda: passage_rarest(8),
+    "passage_rarest_12": lambda: passage_rarest(12),
+    "passage_rarest_20": lambda: passage_rarest(20),
     "long_combo": lambda: (no_long_proximity(), long_query_only({"K1": 2.0, "B": 1.0})),
     "long_noprox_b1": lambda: (no_long_proximity(), long_query_only({"B": 1.0})),
     "long_noprox_k2": lambda: (no_long_proximity(), long_query_only({"K1": 2.0})),
