@@ -245,6 +245,27 @@ def passage_rarest(keep):
     scoring._per_field = per_field
 
 
+def passage_fusion(weight=1.0, k=60, mu=300.0):
+    """Fuse a passage's ranking with Dirichlet query likelihood by reciprocal ranks."""
+    original = ranking.rank
+
+    def rank(snapshot, parsed, allowed=None, sort=ranking.Sort.RELEVANCE):
+        result = original(snapshot, parsed, allowed, sort)
+        entries = ranking.scored_entries(parsed.query) if parsed.query is not None else set()
+        if not result.scored or not scoring.is_passage(entries):
+            return result
+        docs = result.matched
+        likelihood = dirichlet(snapshot, entries, mu)
+        key = np.zeros(snapshot.size)
+        for scores, share in ((result.key, 1.0), (likelihood, weight)):
+            order = docs[np.lexsort((docs, -scores[docs]))]
+            key[order] += share / (k + np.arange(1, len(order) + 1))
+        return ranking.Ranking(snapshot, result.candidates, docs, key, scored=True)
+
+    ranking.rank = rank
+    search.archive.rank = rank
+
+
 VARIANTS = {
     "base": lambda: None,
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
@@ -289,6 +310,8 @@ VARIANTS = {
     "passage_rarest_8": lambda: passage_rarest(8),
     "passage_rarest_12": lambda: passage_rarest(12),
     "passage_rarest_20": lambda: passage_rarest(20),
+    "passage_fusion": passage_fusion,
+    "passage_fusion_05": lambda: passage_fusion(0.5),
     "long_combo": lambda: (no_long_proximity(), long_query_only({"K1": 2.0, "B": 1.0})),
     "long_noprox_b1": lambda: (no_long_proximity(), long_query_only({"B": 1.0})),
     "long_noprox_k2": lambda: (no_long_proximity(), long_query_only({"K1": 2.0})),
