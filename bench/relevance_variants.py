@@ -1,10 +1,11 @@
 """Score ranking variants on a relevance set without re-indexing: the experiments of RELEVANCE.md.
 
-Usage: python bench/relevance_variants.py SET INDEX_DIR VARIANT...
-SET is a folder of ../shared/eval (piaf-dev, orangesum-knownitem-dev); INDEX_DIR is built on
-the first run and reused. Each variant is patched into the production ranking path
+Usage: python -m bench.relevance_variants SET INDEX_DIR VARIANT...
+SET is a folder of ../shared/eval (piaf-dev, orangesum-knownitem-dev) or orangesum-heldout
+(leads the dev set does not judge, ``bench/heldout.py``); INDEX_DIR is built on the first run
+and reused. Each variant is patched into the production ranking path
 (``Archive.rank_ids``) in forked worker processes; ``base`` is the shipped configuration.
-Example: python bench/relevance_variants.py piaf-dev /tmp/piaf base true_bm25f b075
+Example: python -m bench.relevance_variants piaf-dev /tmp/piaf base true_bm25f b075
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import search.archive
 import search.query
 import search.ranking as ranking
 import search.scoring as scoring
+from bench.heldout import NAME as HELDOUT
+from bench.heldout import heldout_set
 from search import Archive, build_index
 from search.analysis import written_forms
 from search.evaluation import EvalSet, is_searchable, load_eval_set, score_run
@@ -327,14 +330,18 @@ def _open(folder: str) -> None:
     _archive = Archive(folder)
 
 
-def _rank(task: tuple[str, str]) -> tuple[str, list[str]]:
-    qid, text = task
-    return qid, [article_id for article_id, _ in _archive.rank_ids(text, 100)]
+def _rank(task: tuple[str, str, int]) -> tuple[str, list[tuple[str, float]]]:
+    qid, text, depth = task
+    return qid, _archive.rank_ids(text, depth)
 
 
 def open_set(name: str, folder: str) -> tuple[EvalSet, list[tuple[str, str]]]:
-    """Return a relevance set and its searchable queries; index it in folder unless done."""
-    eval_set = load_eval_set(EVAL / name)
+    """Return a relevance set and its searchable queries; index it in folder unless done.
+
+    ``orangesum-heldout`` (``bench/heldout.py``) searches the same articles as
+    orangesum-knownitem-dev, so both can share one index folder.
+    """
+    eval_set = heldout_set() if name == HELDOUT else load_eval_set(EVAL / name)
     if not list(Path(folder).glob("_MAIN_*.toc")):
         build_index(Path(folder), eval_set.articles)
     return eval_set, [(q, t) for q, t in eval_set.queries.items() if is_searchable(t)]
@@ -342,9 +349,17 @@ def open_set(name: str, folder: str) -> tuple[EvalSet, list[tuple[str, str]]]:
 
 def rank_all(folder: str, tasks: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Return the 100 best article ids of each query, ranked by two forked processes."""
+    return {q: [doc for doc, _ in hits] for q, hits in rank_scored(folder, tasks, 100).items()}
+
+
+def rank_scored(
+    folder: str, tasks: list[tuple[str, str]], depth: int
+) -> dict[str, list[tuple[str, float]]]:
+    """Return the depth best (article id, score) of each query, ranked by two processes."""
     # Forked workers inherit the patched modules.
     with multiprocessing.get_context("fork").Pool(2, _open, (folder,)) as pool:
-        return dict(pool.imap(_rank, tasks, chunksize=16))
+        jobs = [(qid, text, depth) for qid, text in tasks]
+        return dict(pool.imap(_rank, jobs, chunksize=16))
 
 
 def main(name: str, folder: str, variants: list[str]) -> None:
@@ -375,5 +390,5 @@ def main(name: str, folder: str, variants: list[str]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 4 or not set(sys.argv[3:]) <= VARIANTS.keys():
         names = ", ".join(VARIANTS)
-        sys.exit(f"usage: {sys.argv[0]} SET INDEX_DIR VARIANT... (variants: {names})")
+        sys.exit(f"usage: python -m bench.relevance_variants SET INDEX_DIR VARIANT... ({names})")
     main(sys.argv[1], sys.argv[2], sys.argv[3:])
