@@ -28,7 +28,7 @@ import search.ranking as ranking
 import search.scoring as scoring
 from bench.heldout import NAME as HELDOUT
 from bench.heldout import heldout_set
-from search import Archive, build_index
+from search import Archive, build_index, update_topics
 from search.analysis import written_forms
 from search.evaluation import EvalSet, is_searchable, load_eval_set, score_run
 from search.schema import TEXT_FIELDS
@@ -320,6 +320,10 @@ VARIANTS = {
     "long_noprox_k2": lambda: (no_long_proximity(), long_query_only({"K1": 2.0})),
     "long_noprox_k3_b1": lambda: (no_long_proximity(), long_query_only({"K1": 3.0, "B": 1.0})),
     "long_combo_k15": lambda: (no_long_proximity(), long_query_only({"K1": 1.5, "B": 1.0})),
+    "no_sentence_signals": lambda: setattr(ranking, "SENTENCE_TERMS", 10**6),
+    "sentence_terms_0": lambda: setattr(ranking, "SENTENCE_TERMS", 0),
+    "sentence_terms_6": lambda: setattr(ranking, "SENTENCE_TERMS", 6),
+    "sentence_terms_16": lambda: setattr(ranking, "SENTENCE_TERMS", 16),
 }
 
 _archive: Archive | None = None
@@ -344,6 +348,7 @@ def open_set(name: str, folder: str) -> tuple[EvalSet, list[tuple[str, str]]]:
     eval_set = heldout_set() if name == HELDOUT else load_eval_set(EVAL / name)
     if not list(Path(folder).glob("_MAIN_*.toc")):
         build_index(Path(folder), eval_set.articles)
+        update_topics(folder)
     return eval_set, [(q, t) for q, t in eval_set.queries.items() if is_searchable(t)]
 
 

@@ -72,6 +72,7 @@ from .query import MAX_WORDS as MAX_QUERY_WORDS
 from .related import Related
 from .syncing import SyncReport, WatchReport, sync_folders, watch_folders
 from .tables import concordance_export, concordance_payload, trends_export, trends_payload
+from .topics import TopicsReport, update_topics
 from .trends import MAX_QUERIES as MAX_TRENDS
 from .trends import Trend, TrendPoint, Trends
 
@@ -157,6 +158,8 @@ __all__ = [
     "trends_export",
     "trends_payload",
     "update_duplicates",
+    "update_topics",
+    "TopicsReport",
     "watch_folders",
     "write_run",
 ]

@@ -26,6 +26,7 @@ from .snapshot import NO_DATE, Snapshot, moment
 from .store import open_index
 from .suggestions import complete
 from .tables import results_export
+from .topics import TopicsCache
 from .trends import Trends, compute_trends
 
 
@@ -39,6 +40,7 @@ class Archive:
         self._snapshot: Snapshot | None = None
         self._generation = None
         self._copies = CopiesCache(self.path)
+        self._topics = TopicsCache(self.path)
         # Whoosh searchers are not thread-safe; a worker serves one request at a time.
         self._lock = threading.RLock()
 
@@ -62,6 +64,8 @@ class Archive:
         searcher = self._current()
         if self._snapshot is None:
             self._snapshot = Snapshot(searcher)
+        # The topic space is written after the index version it describes: look each time.
+        self._snapshot.topics = self._topics.get(searcher, self._generation)
         return self._snapshot
 
     def count(self) -> int:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ import numpy as np
 
 from . import duplicates
 from .errors import DuplicatesUnreadable
+from .sidecar import replacing
 from .store import open_index
 
 SIDECAR = "fouille-duplicates.json"
@@ -201,13 +200,5 @@ def _write(path: Path, entries: dict[str, _Entry], groups: list[tuple[str, ...]]
             i: [e.fingerprint, e.published, e.signature] for i, e in sorted(entries.items())
         },
     }
-    handle, temporary = tempfile.mkstemp(prefix=".fouille-duplicates-", dir=path.parent)
-    try:
-        # Readable by the web server, which may run as another user than the indexer.
-        os.chmod(temporary, 0o644)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as file:
+        json.dump(data, file, ensure_ascii=False, separators=(",", ":"))

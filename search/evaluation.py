@@ -32,6 +32,7 @@ from .errors import FouilleError
 from .indexing import build_index
 from .models import Article
 from .query import parse_query
+from .topics import update_topics
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MRR@10": RR @ 10, "R@100": R @ 100}
 QRELS_HEADER = ["query-id", "corpus-id", "score"]
@@ -106,6 +107,10 @@ def evaluate(
         started = time.perf_counter()
         with bar(desc="Indexing", total=len(eval_set.articles), unit=" docs") as indexing:
             documents = build_index(Path(index_dir), eval_set.articles, progress=indexing.update)
+        # The topic space is part of the ranking: fitted as fouille index fits it.
+        with bar(desc="Topics", total=1, unit=" space") as fitting:
+            update_topics(index_dir)
+            fitting.update(1)
         indexed = time.perf_counter()
         with bar(desc="Querying", total=len(queries), unit=" queries") as querying:
             run = rank_queries(index_dir, queries, top, workers, querying.update)

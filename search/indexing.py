@@ -18,6 +18,7 @@ from .models import Article
 from .sources import Sources, clear_sources
 from .storage import FastLengthsCodec
 from .store import create_index, open_index
+from .topics import TopicsReport, clear_topics, update_topics
 
 Outcome = Literal["added", "updated", "unchanged"]
 # Articles per commit. Each commit makes a segment per writer process; fewer, larger segments
@@ -46,8 +47,9 @@ class IndexReport:
     skipped: list[InputError] = field(default_factory=list)
     passed_over: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    # The record of duplicates brought up to date once the articles were committed.
+    # The record of duplicates and the topic space brought up to date after the commits.
     duplicates: DuplicateReport | None = None
+    topics: TopicsReport | None = None
 
     def count(self, outcome: Outcome) -> None:
         """Count one article as added, updated or unchanged."""
@@ -102,6 +104,7 @@ def index_plan(
                 progress(1)
     report.seconds = time.perf_counter() - started
     report.duplicates = update_duplicates(index_dir)
+    report.topics = update_topics(index_dir)
     return report
 
 
@@ -140,6 +143,7 @@ def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     if sources.disown(ids):
         sources.save()
     update_duplicates(index_dir)
+    update_topics(index_dir)
     return missing
 
 
@@ -158,6 +162,7 @@ def fresh_index(index_dir: Path):
     # Forgotten first: should the rebuild stop half-way, every file is read again next time.
     clear_sources(index_dir)
     clear_duplicates(index_dir)
+    clear_topics(index_dir)
     return create_index(index_dir)
 
 

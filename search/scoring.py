@@ -23,6 +23,8 @@ K1 = 1.2
 B = 0.9
 # Queries with more distinct terms than this are passages pasted in (docs/RELEVANCE.md).
 LONG_QUERY = 16
+# Dirichlet smoothing of the query likelihood, in words (docs/RELEVANCE.md).
+MU = 300.0
 # A prefix query word stands for at most this many of its expansions.
 MAX_PREFIX_TERMS = 200
 
@@ -85,6 +87,38 @@ def _norm(snapshot: Snapshot, fieldname: str, docs: np.ndarray):
     if lengths is None:
         return 1.0
     return (1 - B) + B * lengths[docs] / (snapshot.mean_length[fieldname] or 1.0)
+
+
+def likelihood(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
+    """Return every document's query likelihood, Dirichlet-smoothed, shifted to be positive.
+
+    A second view of a passage's words beside BM25F (Zhai and Lafferty, 2001): each article is
+    a bag of its title, lead and text words (weighted as in BM25F) smoothed by the archive's;
+    documents that hold none of the words get 0.
+    """
+    lengths = sum(w * snapshot.field_lengths(f) for f, w in TEXT_FIELDS.items())
+    collection = float(lengths[snapshot.live].sum()) or 1.0
+    fields_of: dict[str, list[str]] = {}
+    for fieldname, text in _terms(snapshot, entries):
+        if fieldname in TEXT_FIELDS:
+            fields_of.setdefault(text, []).append(fieldname)
+    scores = np.zeros(snapshot.size)
+    words = 0
+    for text, fieldnames in fields_of.items():
+        tf = np.zeros(snapshot.size)
+        for fieldname in fieldnames:
+            found = snapshot.postings(fieldname, text)
+            tf[found.docs] += TEXT_FIELDS[fieldname] * found.freqs
+        if tf.any():
+            docs = np.flatnonzero(tf)
+            scores[docs] += np.log1p(tf[docs] / (MU * tf.sum() / collection))
+            words += 1
+    docs = np.flatnonzero(scores > 0)
+    result = np.zeros(snapshot.size)
+    result[docs] = scores[docs] + words * np.log(MU / (lengths[docs] + MU))
+    if len(docs):
+        result[docs] -= result[docs].min() - 1e-3
+    return result
 
 
 def coordination(snapshot: Snapshot, forms: list[str]) -> np.ndarray:

@@ -78,6 +78,8 @@ class Snapshot:
 
     def __init__(self, searcher):
         self.searcher = searcher
+        # The archive's topic vectors by docnum (``topics.TopicVectors``), set by the archive.
+        self.topics = None
         self.reader = reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.leaves = list(reader.leaf_readers())

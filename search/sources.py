@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IndexIncompatible
+from .sidecar import replacing
 
 SIDECAR = "fouille-sources.json"
 FORMAT = 1
@@ -113,18 +113,8 @@ class Sources:
                     self.record(key, entry)
         data = {"format": FORMAT, "files": {k: _entry_json(e) for k, e in self.files.items()}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".fouille-sources-", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, indent=1)
-                file.flush()
-                os.fsync(file.fileno())
-            # mkstemp's 0600 would hide the record from other users who read the index.
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing(self.path) as file:
+            json.dump(data, file, ensure_ascii=False, indent=1)
         self._seen, self._changes = self._stamp(), {}
 
     def _put(self, key: str, entry: SourceFile) -> None:

@@ -30,6 +30,7 @@ from .indexing import (
 )
 from .ingest import collect_files
 from .sources import SourceFile, Sources, hash_file, source_key, stat_file
+from .topics import update_topics
 
 
 @dataclass
@@ -147,6 +148,7 @@ def apply_sync(
     _remember(plan.sources, done)
     report.seconds = time.perf_counter() - started
     report.duplicates = update_duplicates(plan.index_dir)
+    report.topics = update_topics(plan.index_dir)
     return report
 
 

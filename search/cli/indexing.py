@@ -142,6 +142,7 @@ def _print_sync(report, index_dir: Path) -> None:
             "when they were read; fix them and those files will be read again."
         )
     _print_duplicates(report.duplicates)
+    _print_topics(report.topics)
     if report.removed:
         click.echo(f"Removed {report.removed:,} article(s) no longer in their changed file(s).")
     if report.pruned_files:
@@ -164,6 +165,15 @@ def _print_duplicates(report) -> None:
         f"Duplicates: {report.clustered:,} articles in {report.clusters:,} clusters "
         f"({report.signed:,} compared, {report.dropped:,} forgotten, {report.seconds:.1f} s)."
     )
+
+
+def _print_topics(report) -> None:
+    if report is None:
+        return
+    if report.fitted:
+        click.echo(f"Topics: fitted on {report.articles:,} articles ({report.seconds:.1f} s).")
+    elif report.folded:
+        click.echo(f"Topics: {report.folded:,} new article(s) folded in ({report.seconds:.1f} s).")
 
 
 @cli.command("delete")

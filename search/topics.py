@@ -1,0 +1,288 @@
+"""A topic space of the archive: which articles speak of the same things, in other words.
+
+A passage pasted as a query (a lead, a paragraph) paraphrases the article it comes from as much
+as it quotes it, and word matching alone ranks above it the articles of the same story that
+happen to repeat more of its words. Latent semantic analysis (Deerwester et al., 1990) places
+articles and queries in a space of DIMENSIONS topics learnt from the archive itself: a
+truncated SVD of the article-by-stem matrix (stem frequencies of title, lead and text weighted
+as BM25F weighs them, then ``(1 + log tf) × log(N / df)``, rows of unit length), computed by a
+randomized SVD (Halko, Martinsson and Tropp, 2011). The cosine of a passage and an article in
+that space is one of the signals ``ranking.py`` rescores passages with (docs/RELEVANCE.md).
+
+The space lives beside the index in ``fouille-topics.npz``: the fitted basis and vocabulary,
+then each article's unit vector under its fingerprint (as the record of duplicates keys them).
+Bringing it up to date reads the stems of articles new to it from their stored text and
+projects them on the basis (folding in); once the archive holds GROWTH times the articles the
+basis was fitted on, or when it holds none yet, the basis is fitted again from the postings.
+Under MIN_ARTICLES articles there is no space: too few articles to learn topics from.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from .analysis import analyze
+from .clustering import live_fingerprints
+from .schema import TEXT_FIELDS
+from .sidecar import replacing
+from .snapshot import _blocks
+from .store import open_index
+
+SIDECAR = "fouille-topics.npz"
+FORMAT = 1
+DIMENSIONS = 400
+MIN_ARTICLES = 1000
+GROWTH = 1.25
+# The randomized SVD's extra dimensions and power iterations (Halko et al.'s p and q).
+OVERSAMPLING = 20
+ITERATIONS = 4
+
+
+@dataclass(frozen=True)
+class Topics:
+    """A fitted topic space and the unit vectors of the articles it holds."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # per stem of the vocabulary
+    basis: np.ndarray  # topics × stems
+    fingerprints: np.ndarray  # one per row of vectors
+    vectors: np.ndarray  # articles × topics, unit length
+    fitted: int  # how many articles the basis was fitted on
+
+    def project(self, counts: Counter) -> np.ndarray:
+        """Return the unit topic vector of weighted stem counts (zero if none is known)."""
+        held = [(self.vocabulary[t], c) for t, c in counts.items() if t in self.vocabulary]
+        vector = np.zeros(len(self.basis), dtype=np.float32)
+        if held:
+            columns = [column for column, _ in held]
+            weights = (1 + np.log([c for _, c in held])) * self.idf[columns]
+            vector = self.basis[:, columns].astype(np.float32) @ weights.astype(np.float32)
+        return _unit(vector)
+
+
+@dataclass(frozen=True)
+class TopicVectors:
+    """A topic space with its article vectors by document number of one searcher."""
+
+    topics: Topics
+    vectors: np.ndarray  # per docnum, zero for an article the space does not hold
+
+    def similarity(self, counts: Counter, docnums: np.ndarray) -> np.ndarray:
+        """Return the cosine of weighted query stems and each of the documents."""
+        return self.vectors[docnums].astype(np.float32) @ self.topics.project(counts)
+
+
+class TopicsCache:
+    """The topic vectors of an index's latest searcher, read again when either changes."""
+
+    def __init__(self, index_dir: Path | str):
+        self.index_dir = index_dir
+        self._stamp: tuple[int, int] | None = None
+        self._topics: Topics | None = None
+        self._key = None
+        self._vectors: TopicVectors | None = None
+
+    def get(self, searcher, generation) -> TopicVectors | None:
+        """Return the topic vectors of searcher, whose index is at generation; None if none."""
+        stamp = topics_stamp(self.index_dir)
+        if stamp != self._stamp:
+            self._topics = load_topics(self.index_dir) if stamp else None
+            self._stamp, self._vectors, self._key = stamp, None, None
+        if self._topics is not None and self._key != generation:
+            self._vectors, self._key = _aligned(searcher.reader(), self._topics), generation
+        return self._vectors
+
+
+@dataclass
+class TopicsReport:
+    """What bringing the topic space up to date did."""
+
+    articles: int = 0
+    fitted: bool = False
+    folded: int = 0
+    seconds: float = 0.0
+
+
+def update_topics(index_dir: Path | str) -> TopicsReport:
+    """Fold the articles new to the topic space in, or fit it again once the archive has grown.
+
+    :raises IndexMissing: if index_dir holds no index.
+    :raises IndexIncompatible: if the index cannot be read.
+    """
+    started = time.perf_counter()
+    path = Path(index_dir) / SIDECAR
+    topics = load_topics(index_dir)
+    report = TopicsReport()
+    with open_index(Path(index_dir)).searcher() as searcher:
+        reader = searcher.reader()
+        live = live_fingerprints(reader)
+        report.articles = len(live)
+        if len(live) < MIN_ARTICLES:
+            path.unlink(missing_ok=True)
+        elif topics is None or len(live) >= GROWTH * topics.fitted:
+            _save(path, fit_topics(reader, live))
+            report.fitted = True
+        else:
+            kept = np.isin(topics.fingerprints, list(live))
+            known = set(topics.fingerprints[kept].tolist())
+            new = [f for f in live if f not in known]
+            report.folded = len(new)
+            if new or not kept.all():
+                rows = [topics.project(_stems(searcher.stored_fields(live[f]))) for f in new]
+                vectors = np.vstack([topics.vectors[kept], *rows]).astype(np.float16)
+                fingerprints = np.concatenate([topics.fingerprints[kept], np.array(new, str)])
+                _save(path, _replace(topics, fingerprints=fingerprints, vectors=vectors))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def fit_topics(reader, live: dict[str, int]) -> Topics:
+    """Return a topic space fitted on the live articles of an index reader."""
+    counts, vocabulary = _count_matrix(reader)
+    docnums = np.fromiter(live.values(), dtype=np.int64, count=len(live))
+    counts = counts[docnums]
+    frequency = np.diff(counts.tocsc().indptr)
+    # A stem in one article or in more than half of them tells nothing of topics.
+    kept = np.flatnonzero((frequency >= 2) & (frequency <= len(docnums) / 2))
+    counts = counts[:, kept]
+    idf = np.log(len(docnums) / frequency[kept]).astype(np.float32)
+    weighted = counts.copy()
+    weighted.data = 1 + np.log(weighted.data)
+    weighted = weighted.multiply(idf[None, :]).tocsr()
+    # Unit rows, so that long articles do not make the topics on their own.
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    weighted = sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted
+    dimensions = min(DIMENSIONS, min(weighted.shape) // 2)
+    basis = _randomized_basis(weighted.astype(np.float32), dimensions)
+    return Topics(
+        vocabulary={vocabulary[c]: i for i, c in enumerate(kept.tolist())},
+        idf=idf,
+        basis=basis.astype(np.float16),
+        fingerprints=np.array(list(live), dtype=str),
+        vectors=_unit(weighted @ basis.T).astype(np.float16),
+        fitted=len(docnums),
+    )
+
+
+def load_topics(index_dir: Path | str) -> Topics | None:
+    """Return the topic space beside an index; None if it has none or it cannot be read.
+
+    An unreadable space is only derived data: the next update fits it again.
+    """
+    try:
+        with np.load(Path(index_dir) / SIDECAR) as data:
+            if int(data["format"]) != FORMAT:
+                return None
+            return Topics(
+                vocabulary={t: i for i, t in enumerate(data["vocabulary"].tolist())},
+                idf=data["idf"],
+                basis=data["basis"],
+                fingerprints=data["fingerprints"],
+                vectors=data["vectors"],
+                fitted=int(data["fitted"]),
+            )
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+
+
+def clear_topics(index_dir: Path | str) -> None:
+    """Forget the topic space of the index in index_dir."""
+    (Path(index_dir) / SIDECAR).unlink(missing_ok=True)
+
+
+def topics_stamp(index_dir: Path | str) -> tuple[int, int] | None:
+    """Return the size and modification time of the topic space, None if there is none."""
+    try:
+        status = (Path(index_dir) / SIDECAR).stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _aligned(reader, topics: Topics) -> TopicVectors:
+    rows = {fingerprint: row for row, fingerprint in enumerate(topics.fingerprints.tolist())}
+    vectors = np.zeros((reader.doc_count_all(), topics.vectors.shape[1]), dtype=np.float16)
+    for fingerprint, docnum in live_fingerprints(reader).items():
+        row = rows.get(fingerprint)
+        if row is not None:
+            vectors[docnum] = topics.vectors[row]
+    return TopicVectors(topics, vectors)
+
+
+def _count_matrix(reader):
+    """Return the documents × stems matrix of BM25F-weighted frequencies, and the stems."""
+    columns: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for fieldname, weight in TEXT_FIELDS.items():
+        for leaf, base in reader.leaf_readers():
+            for term in leaf.lexicon(fieldname):
+                column = columns.setdefault(_text(term), len(columns))
+                for ids, weights, _ in _blocks(leaf.postings(fieldname, term), False):
+                    rows.append(np.asarray(ids, dtype=np.int64) + base)
+                    cols.append(np.full(len(ids), column, dtype=np.int64))
+                    values.append(weight * np.asarray(weights, dtype=np.float32))
+    size = reader.doc_count_all()
+    if not rows:
+        return sparse.csr_matrix((size, 0), dtype=np.float32), []
+    matrix = sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(size, len(columns)),
+    )
+    matrix.sum_duplicates()
+    return matrix, list(columns)
+
+
+def _randomized_basis(matrix, dimensions: int) -> np.ndarray:
+    """Return the top right singular vectors of a sparse matrix (topics × columns)."""
+    # A fixed seed: the same archive always gives the same space, hence the same ranking.
+    sample = np.random.default_rng(0).standard_normal(
+        (matrix.shape[1], dimensions + OVERSAMPLING), dtype=np.float32
+    )
+    rows, _ = np.linalg.qr(matrix @ sample)
+    for _ in range(ITERATIONS):
+        columns, _ = np.linalg.qr(matrix.T @ rows)
+        rows, _ = np.linalg.qr(matrix @ columns)
+    _, _, basis = np.linalg.svd((matrix.T @ rows).T, full_matrices=False)
+    return basis[:dimensions]
+
+
+def _stems(fields: dict) -> Counter:
+    """Return a stored article's stems with their frequencies weighted as in the index."""
+    counts: Counter = Counter()
+    for fieldname, weight in TEXT_FIELDS.items():
+        for stem in analyze(fields.get(fieldname) or ""):
+            counts[stem] += weight
+    return counts
+
+
+def _save(path: Path, topics: Topics) -> None:
+    with replacing(path, binary=True) as out:
+        np.savez(
+            out,
+            format=FORMAT,
+            vocabulary=np.array(list(topics.vocabulary), dtype=str),
+            idf=topics.idf,
+            basis=topics.basis,
+            fingerprints=topics.fingerprints,
+            vectors=topics.vectors,
+            fitted=topics.fitted,
+        )
+
+
+def _replace(topics: Topics, **changes) -> Topics:
+    return Topics(**{**topics.__dict__, **changes})
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
