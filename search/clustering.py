@@ -23,7 +23,7 @@ import numpy as np
 
 from . import duplicates
 from .errors import DuplicatesUnreadable
-from .sidecar import replacing
+from .sidecar import replacing, stamp
 from .store import open_index
 
 SIDECAR = "fouille-duplicates.json"
@@ -114,11 +114,7 @@ def load_clusters(index_dir: Path | str) -> Clusters:
 
 def record_stamp(index_dir: Path | str) -> tuple[int, int] | None:
     """Return the size and modification time of the record, None if there is none."""
-    try:
-        status = (Path(index_dir) / SIDECAR).stat()
-    except FileNotFoundError:
-        return None
-    return status.st_size, status.st_mtime_ns
+    return stamp(Path(index_dir) / SIDECAR)
 
 
 def clear_duplicates(index_dir: Path | str) -> None:

@@ -4,7 +4,8 @@ Every caller ranks through :func:`rank`: the site, the CLI and ``fouille eval``,
 evaluated is what readers get. Each match is scored by BM25F over stems times coordination
 over the words as written (``scoring.py``); the best ``RESCORE_WINDOW`` are then raised when
 consecutive query words stand close together in their text (proximity), unless the query is
-a passage pasted in. All were measured in ``docs/RELEVANCE.md``.
+a passage pasted in, and, for a query of a sentence or more, by signals about what it means
+(``sentence_signals``). All were measured in ``docs/RELEVANCE.md``.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ PROXIMITY_FIELD = "body"
 # a paragraph pasted in, a long question) are raised by exp(Σ weight × signal): the cosine of
 # query and article in the archive's topic space, the article's reciprocal rank by query
 # likelihood (FUSION_K / (FUSION_K + rank)), and once more the share of the query's words it
-# holds as written. Weights fitted on 3,000 held-out leads, not on the dev sets; below seven
-# words a topic is too little to go by: PIAF's short questions lose by it (docs/RELEVANCE.md).
+# holds as written. Weights fitted on 3,000 held-out leads, not on the dev sets
+# (bench/relevance_sentence.py); below seven words a topic is too little to go by: PIAF's
+# short questions lose by it (docs/RELEVANCE.md).
 SENTENCE_TERMS = 6
-TOPIC_WEIGHT = 1.5
-LIKELIHOOD_WEIGHT = 0.75
-SENTENCE_COORDINATION_WEIGHT = 1.0
+TOPIC_WEIGHT = 1.25
+LIKELIHOOD_WEIGHT = 1.0
+SENTENCE_COORDINATION_WEIGHT = 1.5
 FUSION_K = 60
 
 
@@ -103,7 +105,7 @@ def rank(
 
 def sentence_signals(snapshot: Snapshot, parsed: Parsed, entries, window, held) -> np.ndarray:
     """Return Σ weight × signal for the best matches (window) of a sentence-long query."""
-    unlikely = -likelihood(snapshot, entries)[window]
+    unlikely = -likelihood(snapshot, entries, window)
     # Equally likely articles share a rank: the one above those less likely.
     ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
     signals = LIKELIHOOD_WEIGHT * FUSION_K / (FUSION_K + ranks)

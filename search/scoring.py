@@ -89,36 +89,40 @@ def _norm(snapshot: Snapshot, fieldname: str, docs: np.ndarray):
     return (1 - B) + B * lengths[docs] / (snapshot.mean_length[fieldname] or 1.0)
 
 
-def likelihood(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
-    """Return every document's query likelihood, Dirichlet-smoothed, shifted to be positive.
+def likelihood(snapshot: Snapshot, entries: Iterable[Entry], docnums: np.ndarray) -> np.ndarray:
+    """Return the documents' query log-likelihood, Dirichlet-smoothed, up to a constant.
 
-    A second view of a passage's words beside BM25F (Zhai and Lafferty, 2001): each article is
-    a bag of its title, lead and text words (weighted as in BM25F) smoothed by the archive's;
-    documents that hold none of the words get 0.
+    A second view of a query's words beside BM25F (Zhai and Lafferty, 2001): each article is a
+    bag of its title, lead and text words (weighted as in BM25F) smoothed by the archive's. A
+    document holding none of the words gets minus infinity.
     """
-    lengths = sum(w * snapshot.field_lengths(f) for f, w in TEXT_FIELDS.items())
-    collection = float(lengths[snapshot.live].sum()) or 1.0
+    lengths = {f: snapshot.field_lengths(f) for f in TEXT_FIELDS}
+    collection = sum(w * float(lengths[f][snapshot.live].sum()) for f, w in TEXT_FIELDS.items())
     fields_of: dict[str, list[str]] = {}
     for fieldname, text in _terms(snapshot, entries):
         if fieldname in TEXT_FIELDS:
             fields_of.setdefault(text, []).append(fieldname)
-    scores = np.zeros(snapshot.size)
+    scores = np.zeros(len(docnums))
+    held = np.zeros(len(docnums), dtype=bool)
     words = 0
     for text, fieldnames in fields_of.items():
-        tf = np.zeros(snapshot.size)
+        tf, total = np.zeros(len(docnums)), 0.0
         for fieldname in fieldnames:
             found = snapshot.postings(fieldname, text)
-            tf[found.docs] += TEXT_FIELDS[fieldname] * found.freqs
-        if tf.any():
-            docs = np.flatnonzero(tf)
-            scores[docs] += np.log1p(tf[docs] / (MU * tf.sum() / collection))
+            if not len(found.docs):
+                continue
+            weight = TEXT_FIELDS[fieldname]
+            total += weight * float(found.freqs.sum())
+            rows = np.minimum(np.searchsorted(found.docs, docnums), len(found.docs) - 1)
+            hit = found.docs[rows] == docnums
+            tf[hit] += weight * found.freqs[rows[hit]]
+        if total:
+            scores += np.log1p(tf / (MU * total / (collection or 1.0)))
+            held |= tf > 0
             words += 1
-    docs = np.flatnonzero(scores > 0)
-    result = np.zeros(snapshot.size)
-    result[docs] = scores[docs] + words * np.log(MU / (lengths[docs] + MU))
-    if len(docs):
-        result[docs] -= result[docs].min() - 1e-3
-    return result
+    length = sum(w * lengths[f][docnums] for f, w in TEXT_FIELDS.items())
+    scores += words * np.log(MU / (length + MU))
+    return np.where(held, scores, -np.inf)
 
 
 def coordination(snapshot: Snapshot, forms: list[str]) -> np.ndarray:

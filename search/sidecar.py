@@ -26,3 +26,12 @@ def replacing(path: Path, binary: bool = False) -> Iterator:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    """Return the size and modification time of a file, None if there is none."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns

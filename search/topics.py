@@ -30,7 +30,7 @@ from scipy import sparse
 from .analysis import analyze
 from .clustering import live_fingerprints
 from .schema import TEXT_FIELDS
-from .sidecar import replacing
+from .sidecar import replacing, stamp
 from .snapshot import _blocks
 from .store import open_index
 
@@ -90,10 +90,10 @@ class TopicsCache:
 
     def get(self, searcher, generation) -> TopicVectors | None:
         """Return the topic vectors of searcher, whose index is at generation; None if none."""
-        stamp = topics_stamp(self.index_dir)
-        if stamp != self._stamp:
-            self._topics = load_topics(self.index_dir) if stamp else None
-            self._stamp, self._vectors, self._key = stamp, None, None
+        current = topics_stamp(self.index_dir)
+        if current != self._stamp:
+            self._topics = load_topics(self.index_dir) if current else None
+            self._stamp, self._vectors, self._key = current, None, None
         if self._topics is not None and self._key != generation:
             self._vectors, self._key = _aligned(searcher.reader(), self._topics), generation
         return self._vectors
@@ -198,11 +198,7 @@ def clear_topics(index_dir: Path | str) -> None:
 
 def topics_stamp(index_dir: Path | str) -> tuple[int, int] | None:
     """Return the size and modification time of the topic space, None if there is none."""
-    try:
-        status = (Path(index_dir) / SIDECAR).stat()
-    except FileNotFoundError:
-        return None
-    return status.st_size, status.st_mtime_ns
+    return stamp(Path(index_dir) / SIDECAR)
 
 
 def _aligned(reader, topics: Topics) -> TopicVectors:

@@ -7,10 +7,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from conftest import write_jsonl
 from search import Archive, analyze, delete_articles, index_files, sync_folders
 from search import topics as topic_space
+from search.cli import cli
 from search.store import open_index
 from search.topics import SIDECAR, load_topics, update_topics
 
@@ -134,3 +136,13 @@ def test_search_takes_up_a_space_written_after_the_archive_was_opened(tmp_path):
         archive.close()
     # The sport articles' lead over the finance ones grows by their topic's closeness.
     assert after > before * 1.5
+
+
+def test_index_command_says_when_it_fits_the_space_and_when_it_folds_in(tmp_path):
+    write_jsonl(tmp_path / "in" / "a.jsonl", articles(0, 40))
+    command = ["index", str(tmp_path / "in"), "--index", str(tmp_path / "ix")]
+    first = CliRunner().invoke(cli, command)
+    write_jsonl(tmp_path / "in" / "b.jsonl", articles(40, 2))
+    second = CliRunner().invoke(cli, command)
+    assert "Topics: fitted on 40 articles" in first.output
+    assert "Topics: 2 new article(s) folded in" in second.output
