@@ -113,8 +113,7 @@ def likelihood(snapshot: Snapshot, entries: Iterable[Entry], docnums: np.ndarray
                 continue
             weight = TEXT_FIELDS[fieldname]
             total += weight * float(found.freqs.sum())
-            rows = np.minimum(np.searchsorted(found.docs, docnums), len(found.docs) - 1)
-            hit = found.docs[rows] == docnums
+            rows, hit = found.rows(docnums)
             tf[hit] += weight * found.freqs[rows[hit]]
         if total:
             scores += np.log1p(tf / (MU * total / (collection or 1.0)))

@@ -45,6 +45,11 @@ class PostingList:
     values: bytes = b""  # each posting's encoded positions, end to end
     ends: np.ndarray | None = None  # where each posting's value ends in values
 
+    def rows(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return each document's row in this non-empty list, and whether the list holds it."""
+        rows = np.minimum(np.searchsorted(self.docs, docnums), len(self.docs) - 1)
+        return rows, self.docs[rows] == docnums
+
     @property
     def size(self) -> int:
         """Return the memory the arrays take, in bytes."""
@@ -162,8 +167,7 @@ class Snapshot:
         found = self.postings(fieldname, text)
         if found.ends is None or not len(found.docs):
             return {}
-        rows = np.minimum(np.searchsorted(found.docs, docnums), len(found.docs) - 1)
-        held = found.docs[rows] == docnums
+        rows, held = found.rows(docnums)
         decode = self.reader.schema[fieldname].format.decode_positions
         starts = np.concatenate([[0], found.ends[:-1]])
         return {
@@ -210,7 +214,9 @@ class Snapshot:
         for leaf, base in self.leaves:
             if (fieldname, text) not in leaf:
                 continue
-            for ids, weights, encoded in _blocks(leaf.postings(fieldname, text), positional):
+            for ids, weights, encoded in posting_blocks(
+                leaf.postings(fieldname, text), positional
+            ):
                 docs.append(np.asarray(ids, dtype=np.int32) + base)
                 freqs.append(np.asarray(weights, dtype=np.float32))
                 values.extend(encoded)
@@ -290,7 +296,7 @@ def moment(microseconds: int) -> datetime:
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1) - datetime(1970, 1, 1)
 
 
-def _blocks(matcher, positional: bool):
+def posting_blocks(matcher, positional: bool):
     """Yield a posting list's docnums, frequencies and encoded values block by block."""
     if isinstance(matcher, W3LeafMatcher):
         # Whoosh's public API hands out one posting per call; its blocks are arrays already.

@@ -6,8 +6,9 @@ happen to repeat more of its words. Latent semantic analysis (Deerwester et al.,
 articles and queries in a space of DIMENSIONS topics learnt from the archive itself: a
 truncated SVD of the article-by-stem matrix (stem frequencies of title, lead and text weighted
 as BM25F weighs them, then ``(1 + log tf) × log(N / df)``, rows of unit length), computed by a
-randomized SVD (Halko, Martinsson and Tropp, 2011). The cosine of a passage and an article in
-that space is one of the signals ``ranking.py`` rescores passages with (docs/RELEVANCE.md).
+randomized SVD (Halko, Martinsson and Tropp, 2011). The cosine of a query and an article in
+that space is one of the signals ``ranking.py`` rescores sentence-long queries with
+(docs/RELEVANCE.md).
 
 The space lives beside the index in ``fouille-topics.npz``: the fitted basis and vocabulary,
 then each article's unit vector under its fingerprint (as the record of duplicates keys them).
@@ -31,7 +32,7 @@ from .analysis import analyze
 from .clustering import live_fingerprints
 from .schema import TEXT_FIELDS
 from .sidecar import replacing, stamp
-from .snapshot import _blocks
+from .snapshot import posting_blocks
 from .store import open_index
 
 SIDECAR = "fouille-topics.npz"
@@ -219,7 +220,7 @@ def _count_matrix(reader):
         for leaf, base in reader.leaf_readers():
             for term in leaf.lexicon(fieldname):
                 column = columns.setdefault(_text(term), len(columns))
-                for ids, weights, _ in _blocks(leaf.postings(fieldname, term), False):
+                for ids, weights, _ in posting_blocks(leaf.postings(fieldname, term), False):
                     rows.append(np.asarray(ids, dtype=np.int64) + base)
                     cols.append(np.full(len(ids), column, dtype=np.int64))
                     values.append(weight * np.asarray(weights, dtype=np.float32))
