@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections import Counter
 
 import numpy as np
 
@@ -23,7 +22,7 @@ from bench.relevance_semantic import DEV, measured, ndcg
 from bench.relevance_variants import open_set, rank_scored
 from search import Archive
 from search.query import parse_query
-from search.scoring import coordination, likelihood
+from search.scoring import coordination
 
 GRID = {
     "topic": (0, 0.5, 1.0, 1.25, 1.5, 2.0, 2.5),
@@ -45,15 +44,9 @@ def signals(archive: Archive, eval_set, hits) -> list:
         entries = ranking.scored_entries(parsed.query)
         ids = [doc for doc, _ in ranked]
         window = np.array([docnum[doc] for doc in ids])
-        unlikely = -likelihood(snapshot, entries, window)
-        ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
-        stems = Counter(t for g in parsed.groups for f, t, p in g if f == "body" and not p)
-        found = {
-            "log_score": np.log(np.array([score for _, score in ranked])),
-            "topic": snapshot.topics.similarity(stems, window),
-            "likelihood": ranking.FUSION_K / (ranking.FUSION_K + ranks),
-            "coordination": coordination(snapshot, parsed.forms)[window],
-        }
+        held = coordination(snapshot, parsed.forms)
+        found = ranking.sentence_features(snapshot, parsed, entries, window, held)
+        found["log_score"] = np.log(np.array([score for _, score in ranked]))
         judged = next(iter(eval_set.qrels[qid]))
         words = len({text for _, text, _ in entries})
         table.append((qid, ids.index(judged) if judged in ids else -1, found, ids, words))
@@ -77,12 +70,7 @@ def main(folder: str) -> None:
     for name in (HELDOUT, DEV):
         sets[name], tasks = open_set(name, folder)
         tables[name] = signals(archive, sets[name], rank_scored(folder, tasks, 200))
-    shipped = {
-        "log_score": 1.0,
-        "topic": ranking.TOPIC_WEIGHT,
-        "likelihood": ranking.LIKELIHOOD_WEIGHT,
-        "coordination": ranking.SENTENCE_COORDINATION_WEIGHT,
-    }
+    shipped = {"log_score": 1.0, **ranking.SENTENCE_WEIGHTS}
     for threshold in THRESHOLDS:
         held, dev = gated(tables[HELDOUT], threshold), gated(tables[DEV], threshold)
         tried = []

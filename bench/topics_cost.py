@@ -14,6 +14,7 @@ import resource
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import search.ranking as ranking
@@ -44,9 +45,7 @@ def main(folder: str) -> None:
     seconds, _ = _timed(lambda: topics.update_topics(folder))
     print(f"update with nothing to do: {seconds:.2f} s")
     # Folding in: forget 100 articles' vectors, as if they had just been added.
-    fewer = topics._replace(
-        space, fingerprints=space.fingerprints[:-100], vectors=space.vectors[:-100]
-    )
+    fewer = replace(space, fingerprints=space.fingerprints[:-100], vectors=space.vectors[:-100])
     topics._save(path, fewer)
     seconds, report = _timed(lambda: topics.update_topics(folder))
     print(f"update folding in {report.folded} articles: {seconds:.2f} s")

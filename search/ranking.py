@@ -38,9 +38,7 @@ PROXIMITY_FIELD = "body"
 # (bench/relevance_sentence.py); below seven words a topic is too little to go by: PIAF's
 # short questions lose by it (docs/RELEVANCE.md).
 SENTENCE_TERMS = 6
-TOPIC_WEIGHT = 1.25
-LIKELIHOOD_WEIGHT = 1.0
-SENTENCE_COORDINATION_WEIGHT = 1.5
+SENTENCE_WEIGHTS = {"topic": 1.25, "likelihood": 1.0, "coordination": 1.5}
 FUSION_K = 60
 
 
@@ -105,16 +103,24 @@ def rank(
 
 def sentence_signals(snapshot: Snapshot, parsed: Parsed, entries, window, held) -> np.ndarray:
     """Return Σ weight × signal for the best matches (window) of a sentence-long query."""
+    found = sentence_features(snapshot, parsed, entries, window, held)
+    signals = sum(SENTENCE_WEIGHTS[name] * values for name, values in found.items())
+    # Relative to the window's least: a rescored article never falls below one left out.
+    return signals - signals.min()
+
+
+def sentence_features(
+    snapshot: Snapshot, parsed: Parsed, entries, window, held
+) -> dict[str, np.ndarray]:
+    """Return each signal, by name, for the best matches (window) of a sentence-long query."""
     unlikely = -likelihood(snapshot, entries, window)
     # Equally likely articles share a rank: the one above those less likely.
     ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
-    signals = LIKELIHOOD_WEIGHT * FUSION_K / (FUSION_K + ranks)
-    signals += SENTENCE_COORDINATION_WEIGHT * held[window]
+    found = {"likelihood": FUSION_K / (FUSION_K + ranks), "coordination": held[window]}
     if snapshot.topics is not None:
         stems = Counter(t for group in parsed.groups for f, t, p in group if f == "body" and not p)
-        signals += TOPIC_WEIGHT * snapshot.topics.similarity(stems, window)
-    # Relative to the window's least: a rescored article never falls below one left out.
-    return signals - signals.min()
+        found["topic"] = snapshot.topics.similarity(stems, window)
+    return found
 
 
 def matches(snapshot: Snapshot, parsed: Parsed) -> np.ndarray:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +138,7 @@ def update_topics(index_dir: Path | str) -> TopicsReport:
                 rows = [topics.project(_stems(searcher.stored_fields(live[f]))) for f in new]
                 vectors = np.vstack([topics.vectors[kept], *rows]).astype(np.float16)
                 fingerprints = np.concatenate([topics.fingerprints[kept], np.array(new, str)])
-                _save(path, _replace(topics, fingerprints=fingerprints, vectors=vectors))
+                _save(path, replace(topics, fingerprints=fingerprints, vectors=vectors))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -270,10 +270,6 @@ def _save(path: Path, topics: Topics) -> None:
             vectors=topics.vectors,
             fitted=topics.fitted,
         )
-
-
-def _replace(topics: Topics, **changes) -> Topics:
-    return Topics(**{**topics.__dict__, **changes})
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
