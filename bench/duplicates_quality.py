@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from search import Archive, update_duplicates
-from search.clustering import SIDECAR, clear_duplicates, load_clusters
-from search.duplicates import clusters, shingle_hashes
+from search.store.clustering import SIDECAR, clear_duplicates, load_clusters
+from search.store.duplicates import clusters, shingle_hashes
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "orangesum.jsonl.gz"
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.analysis import STOPWORDS
+from search.analysis.french import STOPWORDS
 from search.ingest.records import normalize_section
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "piaf-dev" / "queries.jsonl"

@@ -40,7 +40,7 @@ from scipy.sparse.linalg import svds
 
 from bench.heldout import NAME as HELDOUT
 from bench.relevance_variants import open_set, rank_scored
-from search.analysis import analyze, written_forms
+from search.analysis.french import analyze, written_forms
 from search.evaluation import score_run
 
 DEV = "orangesum-knownitem-dev"

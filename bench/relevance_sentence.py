@@ -16,13 +16,13 @@ import sys
 
 import numpy as np
 
-import search.ranking as ranking
+import search.ranking.ranker as ranking
 from bench.heldout import NAME as HELDOUT
 from bench.relevance_semantic import DEV, measured, ndcg
 from bench.relevance_variants import open_set, rank_scored
 from search import Archive
-from search.query import parse_query
-from search.scoring import coordination
+from search.ranking.query import parse_query
+from search.ranking.scoring import coordination
 
 GRID = {
     "topic": (0, 0.5, 1.0, 1.25, 1.5, 2.0, 2.5),

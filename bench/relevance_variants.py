@@ -23,15 +23,15 @@ from pathlib import Path
 import numpy as np
 
 import search.archive
-import search.query
-import search.ranking as ranking
-import search.scoring as scoring
+import search.ranking.query
+import search.ranking.ranker as ranking
+import search.ranking.scoring as scoring
 from bench.heldout import NAME as HELDOUT
 from bench.heldout import heldout_set
 from search import Archive, build_index, update_topics
-from search.analysis import written_forms
+from search.analysis.french import written_forms
 from search.evaluation import EvalSet, is_searchable, load_eval_set, score_run
-from search.schema import TEXT_FIELDS
+from search.store.schema import TEXT_FIELDS
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -372,7 +372,7 @@ def main(name: str, folder: str, variants: list[str]) -> None:
     for variant in variants:
         importlib.reload(scoring)
         importlib.reload(ranking)
-        importlib.reload(search.query)
+        importlib.reload(search.ranking.query)
         importlib.reload(search.archive)
         TEXT_FIELDS.update(title=2.0)
         VARIANTS[variant]()

@@ -17,8 +17,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import search.ranking as ranking
-import search.topics as topics
+import search.ranking.ranker as ranking
+import search.store.topics as topics
 from bench.relevance_variants import EVAL
 from search import Archive
 from search.evaluation import load_eval_set

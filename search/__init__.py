@@ -3,12 +3,8 @@
 Everything the CLI and the web app use is exported here; neither imports Whoosh.
 """
 
-from .analysis import analyze, fold_accents
+from .analysis.french import analyze, fold_accents
 from .archive import Archive
-from .association import KeyTerm
-from .clustering import DuplicateReport, update_duplicates
-from .concordance import Concordance, ConcordanceSort
-from .concordance import Line as ConcordanceLine
 from .errors import (
     ArticleNotFound,
     DuplicatesUnreadable,
@@ -43,16 +39,6 @@ from .evaluation import (
     score_run,
     write_run,
 )
-from .exporting import Export, csv_chunks, json_chunks
-from .indexing import (
-    IndexPlan,
-    IndexReport,
-    build_index,
-    check_files,
-    delete_articles,
-    index_files,
-    index_plan,
-)
 from .models import (
     Article,
     ArticleView,
@@ -66,15 +52,29 @@ from .models import (
     Sort,
     Stats,
 )
-from .payload import article_payload, completion_payload, results_payload, stats_payload
-from .periods import Period, Span
-from .query import MAX_WORDS as MAX_QUERY_WORDS
-from .related import Related
-from .syncing import SyncReport, WatchReport, sync_folders, watch_folders
-from .tables import concordance_export, concordance_payload, trends_export, trends_payload
-from .topics import TopicsReport, update_topics
-from .trends import MAX_QUERIES as MAX_TRENDS
-from .trends import Trend, TrendPoint, Trends
+from .ranking.query import MAX_WORDS as MAX_QUERY_WORDS
+from .store.clustering import DuplicateReport, update_duplicates
+from .store.indexing import (
+    IndexPlan,
+    IndexReport,
+    build_index,
+    check_files,
+    delete_articles,
+    index_files,
+    index_plan,
+)
+from .store.syncing import SyncReport, WatchReport, sync_folders, watch_folders
+from .store.topics import TopicsReport, update_topics
+from .views.association import KeyTerm
+from .views.concordance import Concordance, ConcordanceSort
+from .views.concordance import Line as ConcordanceLine
+from .views.exporting import Export, csv_chunks, json_chunks
+from .views.payload import article_payload, completion_payload, results_payload, stats_payload
+from .views.periods import Period, Span
+from .views.related import Related
+from .views.tables import concordance_export, concordance_payload, trends_export, trends_payload
+from .views.trends import MAX_QUERIES as MAX_TRENDS
+from .views.trends import Trend, TrendPoint, Trends
 
 __version__ = "0.1.0"
 

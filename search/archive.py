@@ -10,24 +10,24 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from .concordance import Concordance, ConcordanceSort, compute_concordance
 from .errors import ArticleNotFound, IndexChanged, IndexEmpty, InvalidPage, InvalidPageSize
-from .exporting import Export
-from .facets import count_facet
-from .folding import CopiesCache
-from .highlighting import mark_all
 from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
-from .periods import Period
-from .query import parse_query
-from .querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
-from .ranking import rank
-from .related import RELATED, Related, related_articles
-from .snapshot import NO_DATE, Snapshot, moment
-from .store import open_index
-from .suggestions import complete
-from .tables import results_export
-from .topics import TopicsCache
-from .trends import Trends, compute_trends
+from .ranking.facets import count_facet
+from .ranking.folding import CopiesCache
+from .ranking.query import parse_query
+from .ranking.ranker import rank
+from .ranking.suggestions import complete
+from .store.index import open_index
+from .store.snapshot import NO_DATE, Snapshot, moment
+from .store.topics import TopicsCache
+from .views.concordance import Concordance, ConcordanceSort, compute_concordance
+from .views.exporting import Export
+from .views.highlighting import mark_all
+from .views.periods import Period
+from .views.querying import MAX_PER_PAGE, highlight_terms, run_search, stored_article
+from .views.related import RELATED, Related, related_articles
+from .views.tables import results_export
+from .views.trends import Trends, compute_trends
 
 
 class Archive:

@@ -29,10 +29,10 @@ from whoosh import query as wq
 
 from .archive import Archive
 from .errors import FouilleError
-from .indexing import build_index
 from .models import Article
-from .query import parse_query
-from .topics import update_topics
+from .ranking.query import parse_query
+from .store.indexing import build_index
+from .store.topics import update_topics
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MRR@10": RR @ 10, "R@100": R @ 100}
 QRELS_HEADER = ["query-id", "corpus-id", "score"]

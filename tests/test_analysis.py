@@ -3,7 +3,7 @@
 import pytest
 from whoosh.analysis import LanguageAnalyzer
 
-from search.analysis import FrenchAnalyzer, analyze, fold_accents, stem
+from search.analysis.french import FrenchAnalyzer, analyze, fold_accents, stem
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.store import create_index
+from search.store.index import create_index
 from web import create_app
 
 

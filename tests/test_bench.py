@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bench.corpus import read_records, scaled
 from bench.querysets import filtered_queries, keyword_queries
-from search.duplicates import THRESHOLD, signature, similarity
+from search.store.duplicates import THRESHOLD, signature, similarity
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "articles.jsonl"
 

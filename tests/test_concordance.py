@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search import ConcordanceSort, MissingQuery, analyze, fold_accents
-from search.concordance import kwic
+from search.views.concordance import kwic
 from web import create_app
 
 

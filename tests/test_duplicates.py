@@ -20,9 +20,9 @@ from search import (
     update_duplicates,
 )
 from search.cli import cli
-from search.clustering import SIDECAR, load_clusters
-from search.duplicates import THRESHOLD, clusters, signature, similarity
 from search.ingest import read_articles
+from search.store.clustering import SIDECAR, load_clusters
+from search.store.duplicates import THRESHOLD, clusters, signature, similarity
 from web import create_app
 
 PARAGRAPHS = [

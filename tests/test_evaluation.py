@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import search.archive
-import search.querying
+import search.views.querying
 from conftest import SHARED, write_jsonl
 from search import EvalSetError, evaluate, load_eval_set, rank_queries
 from search.cli import cli
@@ -251,7 +251,7 @@ def test_eval_ranking_is_the_site_ranking(archive, question):
 def test_eval_and_site_call_the_same_rank_function_with_the_same_settings(
     index_dir, archive, monkeypatch
 ):
-    original = search.querying.rank
+    original = search.views.querying.rank
     assert search.archive.rank is original
     calls = []
 
@@ -264,7 +264,7 @@ def test_eval_and_site_call_the_same_rank_function_with_the_same_settings(
         return original(*args, **options)
 
     monkeypatch.setattr(search.archive, "rank", recording)
-    monkeypatch.setattr(search.querying, "rank", recording)
+    monkeypatch.setattr(search.views.querying, "rank", recording)
     rank_queries(index_dir, {"q": "réforme des retraites"}, top=10, workers=1)
     archive.search_articles("réforme des retraites")
     eval_call, site_call = calls

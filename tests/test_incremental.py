@@ -17,8 +17,8 @@ from whoosh.index import open_dir
 from conftest import write_jsonl
 from search import Archive, IndexIncompatible, InvalidInput, delete_articles, index_files
 from search.cli import cli
-from search.sources import SIDECAR, SourceFile, Sources
-from search.syncing import sync_folders, watch_folders
+from search.store.sources import SIDECAR, SourceFile, Sources
+from search.store.syncing import sync_folders, watch_folders
 
 FOUILLE = Path(sys.executable).parent / "fouille"
 

@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 from conftest import write_jsonl
 from search import Archive, IndexIncompatible, build_index, index_files
 from search.ingest import read_articles
-from search.schema import build_schema
+from search.store.schema import build_schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "articles.jsonl"
 QUERIES = ["cybersécurité", "réforme des retraites", '"gilets jaunes"', "climat OU énergie"]

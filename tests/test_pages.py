@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from conftest import write_jsonl
 from search import MAX_QUERY_WORDS, index_files
-from search.store import create_index
+from search.store.index import create_index
 from web import create_app
 
 NNBSP = "\u202f"  # French thousands separator.

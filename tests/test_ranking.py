@@ -8,13 +8,13 @@ from bs4 import BeautifulSoup
 from whoosh import query as wq
 from whoosh import sorting
 
-import search.facets
-import search.query
-import search.snapshot
+import search.ranking.facets
+import search.ranking.query
+import search.store.snapshot
 from search import Archive, Filters, delete_articles, index_files
-from search.analysis import analyze
-from search.facets import as_text
-from search.highlighting import make_snippet
+from search.analysis.french import analyze
+from search.ranking.facets import as_text
+from search.views.highlighting import make_snippet
 from tests.conftest import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,9 +143,9 @@ def test_facet_counts_equal_whoosh_grouped_counts(segmented, query):
     archive, _ = segmented
     results = archive.search_articles(query)
     searcher = archive._current()
-    parsed = search.query.parse_query(query)
+    parsed = search.ranking.query.parse_query(query)
     facets = sorting.Facets()
-    for name, field in search.facets.FACET_FIELDS.items():
+    for name, field in search.ranking.facets.FACET_FIELDS.items():
         facets.add_facet(name, sorting.FieldFacet(field, allow_overlap=name == "tags"))
     expected = searcher.search(
         parsed.query or wq.Every(), groupedby=facets, limit=None, maptype=sorting.Count
@@ -155,14 +155,17 @@ def test_facet_counts_equal_whoosh_grouped_counts(segmented, query):
         whoosh = {as_text(k): v for k, v in expected.groups(facet.name).items() if k}
         shown = {value.value: value.count for value in facet.values}
         assert shown.items() <= whoosh.items()
-        assert len(shown) == min(len(whoosh), search.facets.FACET_SIZE) or facet.name == "year"
+        assert (
+            len(shown) == min(len(whoosh), search.ranking.facets.FACET_SIZE)
+            or facet.name == "year"
+        )
 
 
 def test_excluded_word_removes_every_article_holding_it(segmented):
     # Whoosh 2.7's own AndNot matcher, across segments, kept an article holding "été" here.
     archive, _ = segmented
     searcher = archive._current()
-    parsed = search.query.parse_query("+climat -été")
+    parsed = search.ranking.query.parse_query("+climat -été")
     kept = set(searcher.docs_for_query(parsed.query.a)) - set(
         searcher.docs_for_query(parsed.query.b)
     )
@@ -187,7 +190,7 @@ def test_results_are_the_same_when_the_postings_cache_holds_almost_nothing(segme
     archive, _ = segmented
     query = "réforme des retraites gouvernement climat"
     before = [(h.id, h.score) for h in archive.search_articles(query, per_page=20).hits]
-    monkeypatch.setattr(search.snapshot, "CACHE_BYTES", 3)
+    monkeypatch.setattr(search.store.snapshot, "CACHE_BYTES", 3)
     archive._snapshot = None
     after = [(h.id, h.score) for h in archive.search_articles(query, per_page=20).hits]
     assert before == after and len(before) > 3

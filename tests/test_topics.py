@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from conftest import write_jsonl
 from search import Archive, analyze, delete_articles, index_files, sync_folders
-from search import topics as topic_space
 from search.cli import cli
-from search.store import open_index
-from search.topics import SIDECAR, load_topics, update_topics
+from search.store import topics as topic_space
+from search.store.index import open_index
+from search.store.topics import SIDECAR, load_topics, update_topics
 
 SPORT = "match stade équipe buteur entraîneur supporters championnat joueur arbitre vestiaire"
 MONEY = "bourse action banque taux inflation marché investisseur crédit dividende épargne"

@@ -17,7 +17,7 @@ from search import (
     TooManyQueries,
     index_files,
 )
-from search.periods import span_of, spans_between
+from search.views.periods import span_of, spans_between
 from web import create_app
 
 QUERIES = ["cybersécurité", "retraites", '"réforme des retraites"', "covid OU vaccin"]

@@ -49,7 +49,7 @@ PRONOUN_COMPOUNDS = frozenset({"rendez-vous"})
 
 
 def _load_stopwords() -> frozenset[str]:
-    text = resources.files("search").joinpath("stopwords_fr.txt").read_text("utf-8")
+    text = resources.files("search.analysis").joinpath("stopwords_fr.txt").read_text("utf-8")
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(word for word in words if word)
 

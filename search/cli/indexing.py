@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import delete_articles
-from ..indexing import BATCH_SIZE
+from ..store.indexing import BATCH_SIZE
 from .base import cli, index_option, print_errors, reported
 
 
@@ -49,7 +49,7 @@ def index_command(
     """
     from tqdm import tqdm
 
-    from ..syncing import apply_sync, check_sync
+    from ..store.syncing import apply_sync, check_sync
 
     if interval is not None and not watch:
         raise click.UsageError("--interval only applies with --watch")
@@ -75,7 +75,7 @@ def index_command(
 def _watch(index_dir: Path, paths: list[Path], interval: float, options: dict) -> None:
     from datetime import datetime
 
-    from ..syncing import watch_folders
+    from ..store.syncing import watch_folders
 
     shown: set[Path] = set()
     passes = missing = 0

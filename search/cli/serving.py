@@ -26,7 +26,7 @@ def serve_command(index_dir, host, port, workers):
     """Serve the search site with a production WSGI server."""
     Archive(index_dir).count()  # Fail here, with a clear message, rather than in each worker.
     os.environ["FOUILLE_INDEX"] = str(index_dir.resolve())
-    from ..server import run_server
+    from .server import run_server
 
     click.echo(f"Fouille: http://{host}:{port}/ (index {index_dir}, {workers} workers)")
     run_server(host, port, workers)

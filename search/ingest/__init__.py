@@ -1,6 +1,7 @@
 """Read article collections: JSON Lines, JSON, CSV, web pages, RSS/Atom feeds, and folders.
 
-A feed can also be given by its http(s) URL; it is fetched each time it is read.
+A feed can also be given by its http(s) URL; it is fetched each time it is read. Imports only
+``analysis`` (to fold accents in dates and sections), never the index or what searches it.
 """
 
 from __future__ import annotations

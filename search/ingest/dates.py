@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from ..analysis import fold_accents
+from ..analysis.french import fold_accents
 
 MONTHS = {
     "janvier": 1,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ..analysis import fold_accents
+from ..analysis.french import fold_accents
 from ..errors import InputError
 from ..models import Article
 from .dates import parse_date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .models import Facet, FacetValue
+from ..models import Facet, FacetValue
 
 # Facet name → index field holding its labels.
 FACET_FIELDS = {

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import numpy as np
 
-from .errors import InvalidDateRange
+from ..errors import InvalidDateRange
+from ..models import Filters
+from ..store.snapshot import NO_DATE, Snapshot, timestamp
 from .facets import FACET_FIELDS, FACET_FILTERS, LIST_FACETS
-from .models import Filters
-from .snapshot import NO_DATE, Snapshot, timestamp
 
 DATES = "dates"
 

@@ -1,7 +1,7 @@
 """Fold duplicates in a result list: one entry per cluster, the others linked from it.
 
 Folding walks the ranked list from the top and keeps a hit unless an article of its cluster
-(``clustering.py``) is already above it. A hit's fate depends only on the hits above it, so
+(``store/clustering.py``) is already above it. A hit's fate depends only on the hits above it, so
 page n of the folded list is the same whether or not more hits were fetched: pages never
 repeat or skip an article. The entry kept is the cluster's best-ranked match (its title and
 snippet are the ones that answer the query); it links every other article of the cluster
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .clustering import Clusters, live_fingerprints, load_clusters, record_stamp
-from .models import Duplicate
+from ..models import Duplicate
+from ..store.clustering import Clusters, live_fingerprints, load_clusters, record_stamp
 
 
 class Copies:

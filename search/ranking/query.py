@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import FrenchAnalyzer, NameAnalyzer, fold_accents, stem, written_forms
-from .schema import FIELD_NAMES, TEXT_FIELDS
+from ..analysis.french import FrenchAnalyzer, NameAnalyzer, fold_accents, stem, written_forms
+from ..store.schema import FIELD_NAMES, TEXT_FIELDS
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 # Longer queries are cut here (and the result says so): each word costs a posting-list scan.

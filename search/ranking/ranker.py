@@ -18,10 +18,10 @@ from itertools import pairwise
 import numpy as np
 from whoosh import query as wq
 
-from .models import Sort
+from ..models import Sort
+from ..store.snapshot import NO_DATE, Snapshot
 from .query import Parsed
 from .scoring import bm25, coordination, is_passage, likelihood
-from .snapshot import NO_DATE, Snapshot
 
 # Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
 # the order stands, so that pages never repeat or skip an article.

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .schema import FORMS, TEXT_FIELDS
-from .snapshot import Snapshot
+from ..store.schema import FORMS, TEXT_FIELDS
+from ..store.snapshot import Snapshot
 
 K1 = 1.2
 # Stronger length normalisation than the usual 0.75: long articles mention many topics in

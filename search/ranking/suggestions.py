@@ -7,12 +7,12 @@ import re
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein, distance
 
-from .analysis import analyze, fold_accents, stem
+from ..analysis.french import analyze, fold_accents, stem
+from ..models import Completion
+from ..store.schema import TEXT_FIELDS
+from ..store.snapshot import Snapshot
 from .facets import as_text
-from .models import Completion
 from .query import Parsed
-from .schema import TEXT_FIELDS
-from .snapshot import Snapshot
 
 WORDS = "words"
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import DuplicatesUnreadable
 from . import duplicates
-from .errors import DuplicatesUnreadable
+from .index import open_index
 from .sidecar import replacing, stamp
-from .store import open_index
 
 SIDECAR = "fouille-duplicates.json"
 FORMAT = 1

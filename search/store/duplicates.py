@@ -34,7 +34,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .analysis import fold_accents
+from ..analysis.french import fold_accents
 
 SHINGLE = 5
 MIN_WORDS = 20

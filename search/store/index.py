@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
-from .errors import IndexIncompatible, IndexMissing
+from ..errors import IndexIncompatible, IndexMissing
 from .schema import build_schema
 
 

@@ -10,14 +10,14 @@ from typing import Literal
 
 from whoosh import index as whoosh_index
 
-from .analysis import fold_accents, written_forms
+from ..analysis.french import fold_accents, written_forms
+from ..errors import IndexLocked, IndexMissing, InputError, InvalidInput
+from ..ingest import collect_files, fingerprint, read_articles
+from ..models import Article
 from .clustering import DuplicateReport, clear_duplicates, update_duplicates
-from .errors import IndexLocked, IndexMissing, InputError, InvalidInput
-from .ingest import collect_files, fingerprint, read_articles
-from .models import Article
+from .codec import FastLengthsCodec
+from .index import create_index, open_index
 from .sources import Sources, clear_sources
-from .storage import FastLengthsCodec
-from .store import create_index, open_index
 from .topics import TopicsReport, clear_topics, update_topics
 
 Outcome = Literal["added", "updated", "unchanged"]

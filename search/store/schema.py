@@ -6,7 +6,7 @@ from whoosh.columns import VarBytesListColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Existence
 
-from .analysis import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
+from ..analysis.french import FrenchAnalyzer, NameAnalyzer, WordAnalyzer
 
 # Fields searched by words typed without a field name, with their BM25F weights.
 TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "body": 1.0}

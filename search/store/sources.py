@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IndexIncompatible
+from ..errors import IndexIncompatible
 from .sidecar import replacing
 
 SIDECAR = "fouille-sources.json"

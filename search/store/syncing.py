@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import IndexLocked, InputError, InvalidInput
+from ..ingest import collect_files
 from .clustering import update_duplicates
-from .errors import IndexLocked, InputError, InvalidInput
 from .indexing import (
     BATCH_SIZE,
     Batch,
@@ -28,7 +29,6 @@ from .indexing import (
     open_or_create_index,
     store_article,
 )
-from .ingest import collect_files
 from .sources import SourceFile, Sources, hash_file, source_key, stat_file
 from .topics import update_topics
 

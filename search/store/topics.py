@@ -7,7 +7,7 @@ articles and queries in a space of DIMENSIONS topics learnt from the archive its
 truncated SVD of the article-by-stem matrix (stem frequencies of title, lead and text weighted
 as BM25F weighs them, then ``(1 + log tf) × log(N / df)``, rows of unit length), computed by a
 randomized SVD (Halko, Martinsson and Tropp, 2011). The cosine of a query and an article in
-that space is one of the signals ``ranking.py`` rescores sentence-long queries with
+that space is one of the signals ``ranking/ranker.py`` rescores sentence-long queries with
 (docs/RELEVANCE.md).
 
 The space lives beside the index in ``fouille-topics.npz``: the fitted basis and vocabulary,
@@ -28,12 +28,12 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .analysis import analyze
+from ..analysis.french import analyze
 from .clustering import live_fingerprints
+from .index import open_index
 from .schema import TEXT_FIELDS
 from .sidecar import replacing, stamp
 from .snapshot import posting_blocks
-from .store import open_index
 
 SIDECAR = "fouille-topics.npz"
 FORMAT = 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analysis import WordAnalyzer, fold_accents, stem
+from ..analysis.french import WordAnalyzer, fold_accents, stem
 
 # Articles whose words are counted, at most: enough for stable scores, fast for 36,000.
 SAMPLE = 2_000

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from .analysis import FrenchAnalyzer, fold_accents
-from .errors import MissingQuery
-from .folding import Copies
-from .models import Filters, Sort
-from .query import parse_query
+from ..analysis.french import FrenchAnalyzer, fold_accents
+from ..errors import MissingQuery
+from ..models import Filters, Sort
+from ..ranking.folding import Copies
+from ..ranking.query import parse_query
+from ..store.snapshot import Snapshot
 from .querying import highlight_terms, select
-from .snapshot import Snapshot
 
 # The newest matching articles read, at most: a concordance is read, not counted.
 MAX_ARTICLES = 500

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from importlib.metadata import version
 
-from .models import Filters
+from ..models import Filters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows written per chunk handed to the caller: few writes, little memory.

@@ -14,7 +14,7 @@ from html import escape
 
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 
-from .analysis import FrenchAnalyzer, FrenchTokenizer, fold_accents
+from ..analysis.french import FrenchAnalyzer, FrenchTokenizer, fold_accents
 
 SNIPPET_CHARS = 240
 _FRENCH = FrenchAnalyzer()

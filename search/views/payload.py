@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .models import Article, Completion, Results, Stats
+from ..models import Article, Completion, Results, Stats
 
 
 def results_payload(results: Results) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .errors import TooManyPeriods
+from ..errors import TooManyPeriods
 
 # A chart and a table of more periods than this are unreadable; narrow the dates instead.
 MAX_SPANS = 600

@@ -7,16 +7,16 @@ from dataclasses import replace
 
 import numpy as np
 
-from .facets import FACET_FIELDS, as_text, count_facet
-from .filtering import combine, filter_masks
-from .folding import Copies
+from ..models import Article, Facet, Filters, Hit, Results, Sort
+from ..ranking.facets import FACET_FIELDS, as_text, count_facet
+from ..ranking.filtering import combine, filter_masks
+from ..ranking.folding import Copies
+from ..ranking.query import Parsed, parse_query
+from ..ranking.ranker import Ranking, positive_leaves, rank
+from ..ranking.suggestions import spelling_suggestion
+from ..store.schema import TEXT_FIELDS
+from ..store.snapshot import Snapshot
 from .highlighting import make_snippet, mark_all
-from .models import Article, Facet, Filters, Hit, Results, Sort
-from .query import Parsed, parse_query
-from .ranking import Ranking, positive_leaves, rank
-from .schema import TEXT_FIELDS
-from .snapshot import Snapshot
-from .suggestions import spelling_suggestion
 
 MAX_PER_PAGE = 100
 

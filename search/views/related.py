@@ -1,7 +1,7 @@
 """Related articles: the articles closest to one by content, its own duplicates left out.
 
 An article's key terms (Whoosh's Bo1 expansion model over its text) are searched in every
-body; the article itself, the other members of its cluster of duplicates (``clustering.py``)
+body; the article itself, the other members of its cluster of duplicates (``store/clustering.py``)
 and any article with the very same text are left out, and of several related articles that
 duplicate each other only the best is kept.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from whoosh import query as wq
 
-from .folding import Copies
+from ..ranking.folding import Copies
 
 RELATED = 5
 KEY_TERMS = 12

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..errors import IndexEmpty
+from ..models import Filters, Sort
+from ..store.snapshot import Snapshot
 from .concordance import Concordance
-from .errors import IndexEmpty
 from .exporting import Export, export_metadata
-from .models import Filters, Sort
 from .querying import select, stored_article
-from .snapshot import Snapshot
 from .trends import Trends
 
 RESULT_COLUMNS = (

@@ -14,15 +14,15 @@ from datetime import date
 
 import numpy as np
 
+from ..errors import MissingQuery, TooManyQueries
+from ..models import Facet, Filters
+from ..ranking.facets import count_facet
+from ..ranking.folding import Copies
+from ..ranking.query import parse_query
+from ..store.snapshot import NO_DATE, Snapshot, moment
 from .association import KeyTerm, key_terms
-from .errors import MissingQuery, TooManyQueries
-from .facets import count_facet
-from .folding import Copies
-from .models import Facet, Filters
 from .periods import Period, Span, span_of, spans_between
-from .query import parse_query
 from .querying import highlight_terms, select
-from .snapshot import NO_DATE, Snapshot, moment
 
 MAX_QUERIES = 4
 TREND_FACETS = ("section", "author", "source", "tags")
