@@ -7,6 +7,7 @@ from .analysis.french import analyze, fold_accents
 from .archive import Archive
 from .errors import (
     ArticleNotFound,
+    DiskFull,
     DuplicatesUnreadable,
     FouilleError,
     IndexChanged,
@@ -27,6 +28,7 @@ from .errors import (
     QueryError,
     TooManyPeriods,
     TooManyQueries,
+    TooManyValues,
     UnsupportedInput,
 )
 from .evaluation import (
@@ -52,7 +54,9 @@ from .models import (
     Sort,
     Stats,
 )
+from .ranking.query import MAX_WILDCARDS
 from .ranking.query import MAX_WORDS as MAX_QUERY_WORDS
+from .ranking.scoring import MAX_EXPANSIONS
 from .store.clustering import DuplicateReport, update_duplicates
 from .store.indexing import (
     IndexPlan,
@@ -88,6 +92,7 @@ __all__ = [
     "ConcordanceLine",
     "ConcordanceSort",
     "Duplicate",
+    "DiskFull",
     "DuplicateReport",
     "DuplicatesUnreadable",
     "EvalReport",
@@ -116,8 +121,10 @@ __all__ = [
     "InvalidMeasure",
     "InvalidPeriod",
     "KeyTerm",
+    "MAX_EXPANSIONS",
     "MAX_QUERY_WORDS",
     "MAX_TRENDS",
+    "MAX_WILDCARDS",
     "MissingQuery",
     "Period",
     "QueryError",
@@ -129,6 +136,7 @@ __all__ = [
     "SyncReport",
     "TooManyPeriods",
     "TooManyQueries",
+    "TooManyValues",
     "Trend",
     "TrendPoint",
     "Trends",

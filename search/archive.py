@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import ArticleNotFound, IndexChanged, IndexEmpty, InvalidPage, InvalidPageSize
+from .limits import request_limits
 from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
 from .ranking.facets import count_facet
 from .ranking.folding import CopiesCache
@@ -31,10 +32,15 @@ from .views.trends import Trends, compute_trends
 
 
 class Archive:
-    """An index opened for searching, reopened when a newer version is committed."""
+    """An index opened for searching, reopened when a newer version is committed.
 
-    def __init__(self, path: Path | str):
+    With a time_budget (seconds), a search, trend, concordance or completion that would take
+    longer returns what it found by then, flagged ``partial`` (``limits.py``).
+    """
+
+    def __init__(self, path: Path | str, time_budget: float | None = None):
         self.path = Path(path)
+        self.time_budget = time_budget
         self._index = open_index(self.path)
         self._searcher = None
         self._snapshot: Snapshot | None = None
@@ -103,9 +109,10 @@ class Archive:
                     f"{self.path}: the index holds no article; add some with: fouille index PATH"
                 )
             copies = self._copies.get(searcher, self._generation) if collapse else None
-            return run_search(
-                self._arrays(), query, filters or Filters(), sort, page, per_page, copies
-            )
+            with request_limits(self.time_budget):
+                return run_search(
+                    self._arrays(), query, filters or Filters(), sort, page, per_page, copies
+                )
 
     def rank_ids(self, query: str, limit: int = 100) -> list[tuple[str, float]]:
         """Return the ids and scores of the best articles for query, as the site ranks them."""
@@ -134,8 +141,8 @@ class Archive:
         :raises ArticleNotFound: if no article has this id.
         """
         article = self.get_article(article_id)
-        with self._lock:
-            terms = highlight_terms(self._current().reader(), parse_query(query))
+        with self._lock, request_limits(self.time_budget):
+            terms = highlight_terms(self._arrays(), parse_query(query))
         paragraphs = (p for p in re.split(r"\n\s*\n|\n", article.body) if p.strip())
         return ArticleView(
             article=article,
@@ -146,8 +153,8 @@ class Archive:
 
     def complete(self, text: str, limit: int = 6) -> Completion:
         """Return frequent words and article titles that complete what is being typed."""
-        with self._lock:
-            return complete(self._current(), text, limit)
+        with self._lock, request_limits(self.time_budget):
+            return complete(self._arrays(), text, limit)
 
     def stats(self) -> Stats:
         """Return what the index holds."""
@@ -188,7 +195,9 @@ class Archive:
         with self._lock:
             searcher = self._searching()
             copies = self._copies.get(searcher, self._generation) if collapse else None
-            return compute_trends(self._arrays(), queries, filters or Filters(), period, copies)
+            with request_limits(self.time_budget):
+                snapshot = self._arrays()
+                return compute_trends(snapshot, queries, filters or Filters(), period, copies)
 
     def concordance(
         self,
@@ -204,7 +213,9 @@ class Archive:
         with self._lock:
             searcher = self._searching()
             copies = self._copies.get(searcher, self._generation) if collapse else None
-            return compute_concordance(self._arrays(), query, filters or Filters(), sort, copies)
+            with request_limits(self.time_budget):
+                snapshot = self._arrays()
+                return compute_concordance(snapshot, query, filters or Filters(), sort, copies)
 
     def related(self, article_id: str, limit: int = RELATED) -> tuple[Related, ...]:
         """Return the articles most similar to this one, leaving out its duplicates.

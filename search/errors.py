@@ -31,6 +31,10 @@ class IndexLocked(FouilleError):
     """Another process is writing to the index."""
 
 
+class DiskFull(FouilleError):
+    """The disk holding the index has no space left; what was committed before is kept."""
+
+
 class ArticleNotFound(FouilleError):
     """No article has the requested id."""
 
@@ -70,6 +74,11 @@ class UnsupportedInput(FouilleError):
 class QueryError(FouilleError):
     """A search request has an invalid parameter."""
 
+    def __init__(self, message: str = "", parameter: str | None = None):
+        # The name of the request parameter at fault, for the site to point at.
+        self.parameter = parameter
+        super().__init__(message)
+
 
 class InvalidPage(QueryError):
     """The page number or page size is out of range."""
@@ -81,6 +90,10 @@ class InvalidPageSize(QueryError):
 
 class InvalidDate(QueryError):
     """A date filter is not a date."""
+
+
+class TooManyValues(QueryError):
+    """A filter is given more alternative values than a search combines."""
 
 
 class InvalidDateRange(QueryError):

@@ -110,6 +110,11 @@ class Results:
     terms: tuple[str, ...] = field(default=())
     # Matching articles not listed because they are duplicates of a listed one (not in total).
     folded: int = 0
+    # True when the time a search may take ran out: some words were not read (limits.py).
+    partial: bool = False
+    # True when a wildcard (cyber*) matched more words than are searched, or a query held
+    # more wildcards than are searched.
+    wildcards_capped: bool = False
 
     @property
     def pages(self) -> int:

@@ -44,6 +44,8 @@ def test_search_returns_the_documented_keys(client):
         "truncated": False,
         "suggestion": None,
         "folded": 0,
+        "partial": False,
+        "wildcards_capped": False,
     }
     assert took_ms >= 0 and len(hits) == 3
     assert set(facets) == {"section", "author", "source", "tags", "year"}

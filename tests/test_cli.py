@@ -175,6 +175,8 @@ def test_search_json_has_the_api_shape(runner, index_dir):
         "truncated",
         "suggestion",
         "folded",
+        "partial",
+        "wildcards_capped",
         "hits",
         "facets",
     }

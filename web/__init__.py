@@ -7,7 +7,9 @@ from flask import Flask
 from . import analysis, api, charts, errors, exports, formatting, links, pages
 
 # Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
-DEFAULTS = {"INDEX": "index", "PER_PAGE": 10}
+# TIME_BUDGET: seconds a search, trend or concordance may take before it answers with what it
+# has, flagged as partial, so that no query holds a worker (search/limits.py).
+DEFAULTS = {"INDEX": "index", "PER_PAGE": 10, "TIME_BUDGET": 0.8}
 
 
 def create_app(test_config: dict | None = None) -> Flask:

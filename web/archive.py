@@ -11,6 +11,7 @@ def get_archive() -> Archive:
     """Return this app's open index, opening it if needed (so a later build is picked up)."""
     archive = current_app.extensions.get("fouille.archive")
     if archive is None:
-        archive = Archive(current_app.config["INDEX"])
+        budget = current_app.config["TIME_BUDGET"]
+        archive = Archive(current_app.config["INDEX"], time_budget=float(budget) or None)
         current_app.extensions["fouille.archive"] = archive
     return archive

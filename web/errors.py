@@ -25,6 +25,7 @@ from search import (
     QueryError,
     TooManyPeriods,
     TooManyQueries,
+    TooManyValues,
 )
 
 from .params import clean
@@ -80,6 +81,11 @@ MESSAGES = {
         "missing_query",
         "Indiquez une recherche dans le paramètre q, par exemple : q=cybersécurité.",
     ),
+    TooManyValues: (
+        400,
+        "too_many_values",
+        "Trop de valeurs pour un même filtre : gardez-en au plus trente.",
+    ),
     TooManyQueries: (
         400,
         "too_many_queries",
@@ -123,8 +129,11 @@ def register(app) -> None:
 
 
 def _known(error: FouilleError):
-    entry = next(MESSAGES[c] for c in type(error).__mro__ if c in MESSAGES)
-    return _render(*entry)
+    status, code, message = next(MESSAGES[c] for c in type(error).__mro__ if c in MESSAGES)
+    parameter = getattr(error, "parameter", None)
+    if parameter:
+        message = f"Paramètre « {parameter} » : {message}"
+    return _render(status, code, message, parameter)
 
 
 def _http(error: HTTPException):
@@ -132,8 +141,11 @@ def _http(error: HTTPException):
     return _render(error.code or 500, error.name.lower().replace(" ", "_"), message)
 
 
-def _render(status: int, code: str, message: str):
+def _render(status: int, code: str, message: str, parameter: str | None = None):
     if request.path.startswith("/api/") or request.path == "/healthz":
-        return jsonify({"error": {"code": code, "message": message}}), status
+        error = {"code": code, "message": message}
+        if parameter:
+            error["parameter"] = parameter
+        return jsonify({"error": error}), status
     query = clean(request.args.get("q", ""))
     return render_template("error.html", status=status, message=message, query=query), status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from search import MAX_QUERY_WORDS
+from search import MAX_EXPANSIONS, MAX_QUERY_WORDS, MAX_WILDCARDS
 
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
@@ -69,3 +69,5 @@ def register(app) -> None:
     app.add_template_global(page_window)
     app.add_template_global(FACET_TITLES, "facet_titles")
     app.add_template_global(MAX_QUERY_WORDS, "max_query_words")
+    app.add_template_global(MAX_EXPANSIONS, "max_expansions")
+    app.add_template_global(MAX_WILDCARDS, "max_wildcards")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from search import Filters, InvalidDate, InvalidPage, InvalidPageSize, Sort
+from search import Filters, InvalidDate, InvalidPage, InvalidPageSize, Sort, TooManyValues
 
 # URL parameter → Filters field; the names readers see in shared links.
 FILTER_PARAMS = {
@@ -24,7 +24,12 @@ FACET_PARAMS = {
     "year": "annee",
 }
 MAX_QUERY_CHARS = 1000
+# Alternatives of one filter (annee=2020&annee=2021…): more is no search a reader makes, and
+# each value is a line of the page.
+MAX_FILTER_VALUES = 30
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# ASCII digits only: str.isdigit() also accepts "²" or "①", which int() refuses.
+_WHOLE = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,10 @@ def parse_search(args) -> SearchRequest:
 
     :raises InvalidPage: for a page that is not a positive whole number.
     :raises InvalidDate: for a date or year that cannot be read.
+    :raises TooManyValues: for more than MAX_FILTER_VALUES values of one filter.
     """
     query = clean(args.get("q", ""))[:MAX_QUERY_CHARS].strip()
-    values = {
-        field: tuple(v for v in args.getlist(p) if v.strip()) for p, field in FILTER_PARAMS.items()
-    }
+    values = {field: _values(args, param) for param, field in FILTER_PARAMS.items()}
     filters = Filters(
         sections=values["sections"],
         authors=values["authors"],
@@ -81,20 +85,29 @@ def parse_per_page(args, default: int) -> int:
     text = args.get("per_page", "").strip()
     if not text:
         return default
-    if not text.isdigit():
-        raise InvalidPageSize(text)
+    if not _WHOLE.fullmatch(text):
+        raise InvalidPageSize(text, parameter="per_page")
     return int(text)
 
 
+def _values(args, param: str) -> tuple[str, ...]:
+    """Return a filter's distinct non-empty values, in the order given."""
+    values = tuple(dict.fromkeys(v for v in args.getlist(param) if v.strip()))
+    if len(values) > MAX_FILTER_VALUES:
+        raise TooManyValues(f"{len(values)} values of {param}", parameter=param)
+    return values
+
+
 def _page(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise InvalidPage(text)
+    text = text.strip()
+    if not _WHOLE.fullmatch(text) or int(text) < 1:
+        raise InvalidPage(text, parameter="page")
     return int(text)
 
 
 def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise InvalidDate(text)
+    if not (_WHOLE.fullmatch(text) and len(text) == 4):
+        raise InvalidDate(text, parameter="annee")
     return int(text)
 
 
@@ -104,4 +117,4 @@ def _date(text: str, name: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidDate(f"{name}={text}") from None
+        raise InvalidDate(f"{name}={text}", parameter=name) from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from ..analysis.french import FrenchAnalyzer, NameAnalyzer, fold_accents, stem, written_forms
+from ..limits import note_capped
 from ..store.schema import FIELD_NAMES, TEXT_FIELDS
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
@@ -24,6 +25,9 @@ OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "S
 MAX_WORDS = 128
 # Deeper brackets are not a real query; they are searched as plain words.
 MAX_DEPTH = 8
+# Wildcard words (cyber*) in one query; further ones are searched as the words typed. Each
+# stands for up to scoring.MAX_EXPANSIONS words in each field.
+MAX_WILDCARDS = 8
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<mod>[+-])?(?:(?P<field>[^\W\d_][\w-]*):)?"
@@ -71,8 +75,8 @@ Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
         parsed = _Parser(tokens).parse()
         parsed.syntax_fallback = True
     parsed.truncated = truncated
-    if parsed.query is None and parsed.words:
-        # Only function words ("le", "de"): nothing to find, rather than everything.
+    if parsed.query is None and (parsed.words or parsed.syntax_fallback):
+        # Only function words or signs ("le", "[ ]"): nothing to find, rather than everything.
         parsed.query = wq.NullQuery
     return parsed
 
@@ -109,6 +113,7 @@ class _Parser:
 
     def __init__(self, tokens: list[dict]):
         self.tokens, self.at = tokens, 0
+        self.wildcards = 0
         self.groups: list[frozenset[tuple[str, str, bool]]] = []
         self.forms: list[str] = []
         self.words: list[str] = []
@@ -132,9 +137,9 @@ class _Parser:
             self.take()
             alternatives.append(self.seq(False))
         if len(alternatives) > 1:
+            _check_operands("OR", alternatives)
             # Coordination only ranks a plain list of words.
             self.groups, self.forms = [], []
-        alternatives = [q for q in alternatives if q is not None]
         return _or(alternatives)
 
     def seq(self, top: bool) -> wq.Query | None:
@@ -163,6 +168,7 @@ class _Parser:
             parts["-" if part_mod == "-" else None].append(query)
         if len(parts[None]) == 1 and not parts["-"]:
             return first, mod
+        _check_operands("AND", parts[None] + parts["-"])
         return _boolean(parts[None], [], parts["-"]), mod
 
     def unary(self) -> tuple[wq.Query | None, str | None]:
@@ -171,7 +177,9 @@ class _Parser:
             raise SyntaxProblem("operator without an operand")
         if token.get("op") == "NOT":
             self.take()
-            return self.unary()[0], "-"
+            operand = self.unary()[0]
+            _check_operands("NOT", [operand])
+            return operand, "-"
         if token.get("op"):
             raise SyntaxProblem(f"misplaced {token['op']}")
         self.take()
@@ -197,7 +205,10 @@ class _Parser:
             return _text_query(target, token["phrase"], phrase=True)
         word = token["word"]
         if word.endswith("*") and word.strip("*"):
-            return _prefix_query(target, word.strip("*"))
+            self.wildcards += 1
+            if self.wildcards <= MAX_WILDCARDS:
+                return _prefix_query(target, word.strip("*"))
+            note_capped()
         if not name and "*" not in word:
             self.words.append(word)
         return _text_query(target, word.replace("*", " "))
@@ -262,6 +273,13 @@ def _group(query: wq.Query) -> frozenset[tuple[str, str, bool]]:
         else:
             entries.update((f, t, False) for f, t in leaf.iter_all_terms())
     return frozenset(entries)
+
+
+def _check_operands(operator: str, operands: list) -> None:
+    """Refuse an operator one of whose operands analyses to nothing (a stopword, a sign)."""
+    if any(operand is None for operand in operands):
+        # "climat AND NOT de" would exclude nothing or everything: read it as plain words.
+        raise SyntaxProblem(f"{operator} on a word that is not searched")
 
 
 def _boolean(must: list, should: list, must_not: list) -> wq.Query | None:

@@ -18,10 +18,11 @@ from itertools import pairwise
 import numpy as np
 from whoosh import query as wq
 
+from ..limits import over_time
 from ..models import Sort
 from ..store.snapshot import NO_DATE, Snapshot
 from .query import Parsed
-from .scoring import bm25, coordination, is_passage, likelihood
+from .scoring import bm25, coordination, expansions, is_passage, likelihood
 
 # Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
 # the order stands, so that pages never repeat or skip an article.
@@ -88,6 +89,9 @@ def rank(
     scores *= 1 + held
     if len(parsed.groups) < 2:
         return Ranking(snapshot, candidates, matched, scores, scored=True)
+    if over_time():
+        # Out of time: BM25F and coordination order the matches, unrefined.
+        return Ranking(snapshot, candidates, matched, scores, scored=True)
     window = Ranking(snapshot, candidates, matched, scores, scored=True).top(RESCORE_WINDOW)
     # In a pasted passage consecutive words often come from different clauses, and how close
     # they stand in an article tells whether it repeats the passage's wording, which articles
@@ -146,9 +150,13 @@ def _matching(snapshot: Snapshot, query: wq.Query) -> np.ndarray:
         return np.ones(snapshot.size, dtype=bool)
     if isinstance(query, wq.Phrase) and query.slop == 1 and query.words:
         return snapshot.phrase_holders(query.fieldname, query.words)
-    # Prefixes: Whoosh's own matcher knows every expansion.
     found = np.zeros(snapshot.size, dtype=bool)
-    found[list(snapshot.searcher.docs_for_query(query))] = True
+    if isinstance(query, wq.Prefix):
+        for term in expansions(snapshot, query.fieldname, query.text):
+            found[snapshot.postings(query.fieldname, term).docs] = True
+    elif query is not wq.NullQuery:
+        # Any other kind of query (none the parser makes): Whoosh's own matcher.
+        found[list(snapshot.searcher.docs_for_query(query))] = True
     return found
 
 

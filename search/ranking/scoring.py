@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..limits import note_capped
 from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
 
@@ -25,8 +26,10 @@ B = 0.9
 LONG_QUERY = 16
 # Dirichlet smoothing of the query likelihood, in words (docs/RELEVANCE.md).
 MU = 300.0
-# A prefix query word stands for at most this many of its expansions.
-MAX_PREFIX_TERMS = 200
+# A prefix query word (cyber*) stands for at most this many of its terms in each field, the
+# most frequent: a prefix of a letter or two begins thousands of words, and searching them all
+# would hold a worker for seconds (Elasticsearch's max_expansions is 50 by default).
+MAX_EXPANSIONS = 50
 
 Entry = tuple[str, str, bool]  # (field, term, is_prefix)
 
@@ -160,8 +163,16 @@ def _terms(snapshot: Snapshot, entries: Iterable[Entry]) -> list[tuple[str, str]
     terms: dict[tuple[str, str], None] = {}
     for fieldname, text, is_prefix in entries:
         if is_prefix:
-            for term in snapshot.expand(fieldname, text, MAX_PREFIX_TERMS):
+            for term in expansions(snapshot, fieldname, text):
                 terms[(fieldname, term)] = None
         else:
             terms[(fieldname, text)] = None
     return list(terms)
+
+
+def expansions(snapshot: Snapshot, fieldname: str, prefix: str) -> tuple[str, ...]:
+    """Return the terms a prefix stands for in a field, noting when it stands for fewer."""
+    terms, more = snapshot.expand(fieldname, prefix, MAX_EXPANSIONS)
+    if more:
+        note_capped()
+    return terms

@@ -11,8 +11,8 @@ from ..analysis.french import analyze, fold_accents, stem
 from ..models import Completion
 from ..store.schema import TEXT_FIELDS
 from ..store.snapshot import Snapshot
-from .facets import as_text
 from .query import Parsed
+from .scoring import MAX_EXPANSIONS
 
 WORDS = "words"
 
@@ -70,19 +70,22 @@ def _within(vocabulary: dict[tuple[str, int], list[str]], word: str, maxdist: in
     }
 
 
-def complete(searcher, text: str, limit: int = 6) -> Completion:
+def complete(snapshot: Snapshot, text: str, limit: int = 6) -> Completion:
     """Return frequent words and titles that complete the last word typed."""
     head, _, last = text.strip().rpartition(" ")
     last = last.lower()
     if len(last) < 2:
         return Completion(text, (), ())
-    reader = searcher.reader()
-    frequent = reader.most_frequent_terms(WORDS, number=limit, prefix=last)
-    words = tuple(f"{head} {as_text(t)}".strip() for _, t in sorted(frequent, key=lambda x: -x[0]))
+    frequent, _ = snapshot.expand(WORDS, last, limit)
+    words = tuple(f"{head} {word}".strip() for word in frequent)
+    prefix = stem(fold_accents(last)) if len(last) > 3 else fold_accents(last)
+    started = snapshot.expand("title", prefix, MAX_EXPANSIONS)[0]
+    if not started:
+        return Completion(text, words, ())
     query = wq.And(
         [wq.Term("title", t) for t in analyze(head)]
-        + [wq.Prefix("title", stem(fold_accents(last)) if len(last) > 3 else fold_accents(last))]
+        + [wq.Or([wq.Term("title", t) for t in started])]
     )
-    hits = searcher.search(query, limit=limit)
+    hits = snapshot.searcher.search(query, limit=limit)
     titles = tuple((hit["id"], hit["title"]) for hit in hits)
     return Completion(text, words, titles)

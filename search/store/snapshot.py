@@ -19,6 +19,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
+from ..limits import over_time
 from .schema import TEXT_FIELDS
 
 # Fields whose values are facets and filters (single label per article), and the list one.
@@ -28,6 +29,10 @@ LIST_FIELD = "tags"
 CACHE_BYTES = 150_000_000
 # Phrases whose matches are remembered (compounds such as "covid-19" recur in queries).
 CACHE_PHRASES = 1024
+# A prefix's expansions are chosen among this many of its terms, in dictionary order: a
+# one-letter prefix begins tens of thousands of words.
+EXPANSIONS_SCANNED = 20_000
+CACHE_EXPANSIONS = 1024
 # Whoosh stores a field length in one byte; this table turns the byte back into a length.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 NO_DATE = np.iinfo(np.int64).min
@@ -106,15 +111,21 @@ class Snapshot:
         # Phrases read positions, which cost more than postings; recent ones are remembered.
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self._vocabularies: dict[str, dict[tuple[str, int], list[str]]] = {}
+        self._expansions: OrderedDict[tuple[str, str, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> PostingList:
-        """Return a term's postings, read once and then kept while memory allows."""
+        """Return a term's postings, read once and then kept while memory allows.
+
+        Once the request's time budget is spent, a list not read yet is taken as empty.
+        """
         key = (fieldname, text)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
+        if over_time():
+            return _EMPTY
         found = self._read_postings(fieldname, text)
         with self._lock:
             self._cache[key] = found
@@ -152,7 +163,9 @@ class Snapshot:
         if not len(candidates):
             return found
         spots = [self.positions(fieldname, word, candidates) for word in words]
-        for docnum in candidates.tolist():
+        for done, docnum in enumerate(candidates.tolist()):
+            if done % 512 == 511 and over_time():
+                break
             # Where the phrase could start: each word must stand i places after its first.
             starts = set(spots[0][docnum])
             for offset, positions in enumerate(spots[1:], 1):
@@ -179,14 +192,31 @@ class Snapshot:
         """Return how many documents hold a term (deleted ones included, as Whoosh counts)."""
         return len(self.postings(fieldname, text).docs)
 
-    def expand(self, fieldname: str, prefix: str, limit: int) -> list[str]:
-        """Return up to limit index terms of a field that begin with prefix."""
-        terms = []
-        for term in self.reader.expand_prefix(fieldname, prefix):
-            terms.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-            if len(terms) == limit:
+    def expand(self, fieldname: str, prefix: str, limit: int) -> tuple[tuple[str, ...], bool]:
+        """Return the limit most frequent terms of a field beginning with prefix, most first.
+
+        Also return whether more terms begin with it (those left out).
+        """
+        key = (fieldname, prefix, limit)
+        with self._lock:
+            if key in self._expansions:
+                return self._expansions[key]
+        counted: list[tuple[int, str]] = []
+        more = False
+        for scanned, (term, info) in enumerate(self.reader.iter_prefix(fieldname, prefix)):
+            if scanned == EXPANSIONS_SCANNED:
+                more = True
                 break
-        return terms
+            if scanned % 1024 == 1023 and over_time():
+                # Cut short by the budget: good for this request only, not kept.
+                return _most_frequent(counted, limit), True
+            counted.append((info.doc_frequency(), _text(term)))
+        expansion = _most_frequent(counted, limit), more or len(counted) > limit
+        with self._lock:
+            self._expansions[key] = expansion
+            if len(self._expansions) > CACHE_EXPANSIONS:
+                self._expansions.popitem(last=False)
+        return expansion
 
     def vocabulary(self, fieldname: str) -> dict[tuple[str, int], list[str]]:
         """Return a field's terms by first letter and length, read when first asked for."""
@@ -316,6 +346,11 @@ def posting_blocks(matcher, positional: bool):
             values.append(matcher.value())
         matcher.next()
     yield ids, weights, values
+
+
+def _most_frequent(counted: list[tuple[int, str]], limit: int) -> tuple[str, ...]:
+    """Return the terms of the highest counts, highest first, ties in dictionary order."""
+    return tuple(term for _, term in sorted(counted, key=lambda pair: -pair[0])[:limit])
 
 
 def _text(value):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.french import WordAnalyzer, fold_accents, stem
+from ..limits import over_time
 
 # Articles whose words are counted, at most: enough for stable scores, fast for 36,000.
 SAMPLE = 2_000
@@ -44,6 +45,8 @@ def key_terms(searcher, docnums: list[int], query_terms: set[str], top: int = TO
     step = max(1, len(docnums) // SAMPLE)
     counts: Counter[str] = Counter()
     for docnum in docnums[::step][:SAMPLE]:
+        if over_time():
+            break
         fields = searcher.stored_fields(docnum)
         text = "\n".join((fields.get("title", ""), fields.get("summary", "")))
         counts.update(t.text for t in _WORDS(text) if _is_word(t.text))

@@ -19,6 +19,7 @@ from enum import Enum
 
 from ..analysis.french import FrenchAnalyzer, fold_accents
 from ..errors import MissingQuery
+from ..limits import current, over_time
 from ..models import Filters, Sort
 from ..ranking.folding import Copies
 from ..ranking.query import parse_query
@@ -64,6 +65,10 @@ class Concordance:
     articles: int
     # Every matching article, duplicates included.
     matches: int
+    # True when the time budget ran out: fewer articles were read (limits.py).
+    partial: bool = False
+    # True when a wildcard stood for fewer words than it matches (limits.py).
+    wildcards_capped: bool = False
 
 
 def compute_concordance(
@@ -76,13 +81,15 @@ def compute_concordance(
     parsed = parse_query(text)
     if parsed.query is None:
         raise MissingQuery("no query to find in context")
-    terms = highlight_terms(snapshot.reader, parsed)
+    terms = highlight_terms(snapshot, parsed)
     if not terms:
         # Unknown words, or exclusions only: nothing can be shown in context.
         return Concordance(text, filters, sort, (), 0, 0)
     ranking = select(snapshot, text, filters, Sort.NEWEST)
     lines, seen, read = [], set(), 0
     for docnum in ranking.top(MAX_ARTICLES).tolist():
+        if over_time():
+            break
         group = copies.group_of.get(docnum) if copies else None
         if group is not None and group in seen:
             continue
@@ -94,7 +101,10 @@ def compute_concordance(
         lines.extend(Line(*about, *context) for context in kwic(body, terms))
     if sort is ConcordanceSort.NEXT_WORD:
         lines.sort(key=lambda line: _next_word(line.right))
-    return Concordance(text, filters, sort, tuple(lines), read, ranking.total)
+    limits = current()
+    return Concordance(
+        text, filters, sort, tuple(lines), read, ranking.total, limits.partial, limits.capped
+    )
 
 
 def kwic(text: str, terms: set[str], width: int = CONTEXT_CHARS) -> Iterator[tuple[str, str, str]]:

@@ -15,6 +15,7 @@ from html import escape
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 
 from ..analysis.french import FrenchAnalyzer, FrenchTokenizer, fold_accents
+from ..limits import over_time
 
 SNIPPET_CHARS = 240
 _FRENCH = FrenchAnalyzer()
@@ -69,7 +70,8 @@ class MarkFormatter(Formatter):
 
 def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
     """Return HTML of up to two passages of text around the terms, or of its beginning."""
-    if terms:
+    # Out of time, a long text is not analysed: its beginning is shown.
+    if terms and not over_time():
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
         start, end = _region(text, terms, max_chars)
         marked = highlight(text[start:end], terms, _analyzer, fragmenter, MarkFormatter(), top=2)

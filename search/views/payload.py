@@ -19,6 +19,8 @@ def results_payload(results: Results) -> dict:
         "truncated": results.truncated,
         "suggestion": results.suggestion,
         "folded": results.folded,
+        "partial": results.partial,
+        "wildcards_capped": results.wildcards_capped,
         "hits": [
             {
                 "id": hit.id,

@@ -6,13 +6,16 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from whoosh import query as wq
 
+from ..limits import current, over_time
 from ..models import Article, Facet, Filters, Hit, Results, Sort
 from ..ranking.facets import FACET_FIELDS, as_text, count_facet
 from ..ranking.filtering import combine, filter_masks
 from ..ranking.folding import Copies
 from ..ranking.query import Parsed, parse_query
 from ..ranking.ranker import Ranking, positive_leaves, rank
+from ..ranking.scoring import expansions
 from ..ranking.suggestions import spelling_suggestion
 from ..store.schema import TEXT_FIELDS
 from ..store.snapshot import Snapshot
@@ -42,7 +45,7 @@ def run_search(
     ranking = rank(snapshot, parsed, combine(masks), sort)
     need = page * per_page
     ranked = copies.fold(ranking, need) if copies else ranking.top(need).tolist()
-    terms = highlight_terms(snapshot.reader, parsed)
+    terms = highlight_terms(snapshot, parsed)
     searcher = snapshot.searcher
     hits = tuple(
         _hit(searcher.stored_fields(docnum), terms, ranking.score(docnum))
@@ -65,9 +68,11 @@ def run_search(
         facets=_facets(ranking, masks),
         syntax_fallback=parsed.syntax_fallback,
         truncated=parsed.truncated,
-        suggestion=spelling_suggestion(snapshot, text, parsed),
+        suggestion=None if over_time() else spelling_suggestion(snapshot, text, parsed),
         terms=tuple(sorted(terms)),
         folded=folded,
+        partial=current().partial,
+        wildcards_capped=current().capped,
     )
 
 
@@ -92,15 +97,17 @@ def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]
     return tuple(facets)
 
 
-def highlight_terms(reader, parsed: Parsed) -> set[str]:
-    """Return the index terms of the query's positive words, prefixes expanded."""
+def highlight_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
+    """Return the index terms of the query's positive words, prefixes expanded as searched."""
     terms = set()
     if parsed.query is None:
         return terms
     for leaf in positive_leaves(parsed.query):
-        for fieldname, text in leaf.existing_terms(reader, expand=True):
-            if fieldname in TEXT_FIELDS:
-                terms.add(as_text(text))
+        if isinstance(leaf, wq.Prefix):
+            found = [(leaf.fieldname, t) for t in expansions(snapshot, leaf.fieldname, leaf.text)]
+        else:
+            found = leaf.existing_terms(snapshot.reader)
+        terms.update(as_text(text) for fieldname, text in found if fieldname in TEXT_FIELDS)
     return terms
 
 

@@ -103,6 +103,8 @@ def trends_payload(trends: Trends) -> dict:
         "period": trends.period.value,
         "documents": trends.documents,
         "duplicates_folded": trends.collapse,
+        "partial": trends.partial,
+        "wildcards_capped": trends.wildcards_capped,
         "trends": [
             {
                 "query": t.query,
@@ -139,6 +141,8 @@ def concordance_payload(concordance: Concordance, page: int, per_page: int) -> d
         "matches": concordance.matches,
         "articles": concordance.articles,
         "total": len(concordance.lines),
+        "partial": concordance.partial,
+        "wildcards_capped": concordance.wildcards_capped,
         "page": page,
         "per_page": per_page,
         "lines": _lines(lines),

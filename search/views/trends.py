@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from ..errors import MissingQuery, TooManyQueries
+from ..limits import current
 from ..models import Facet, Filters
 from ..ranking.facets import count_facet
 from ..ranking.folding import Copies
@@ -65,6 +66,10 @@ class Trends:
     documents: int
     spans: tuple[Span, ...]
     trends: tuple[Trend, ...]
+    # True when the time budget ran out: some words were not read (limits.py).
+    partial: bool = False
+    # True when a wildcard stood for fewer words than it matches (limits.py).
+    wildcards_capped: bool = False
 
 
 def compute_trends(
@@ -89,7 +94,17 @@ def compute_trends(
     trends = tuple(
         _trend(snapshot, text, filters, period, copies, days, spans, totals) for text in queries
     )
-    return Trends(period, filters, copies is not None, snapshot.documents, tuple(spans), trends)
+    limits = current()
+    return Trends(
+        period,
+        filters,
+        copies is not None,
+        snapshot.documents,
+        tuple(spans),
+        trends,
+        limits.partial,
+        limits.capped,
+    )
 
 
 def published_days(snapshot: Snapshot) -> list[date | None]:
@@ -101,7 +116,7 @@ def _trend(snapshot, text, filters, period, copies, days, spans, totals) -> Tren
     matched = select(snapshot, text, filters).matched
     docnums = matched.tolist()
     counts = _per_span(docnums, days, period, copies)
-    terms = highlight_terms(snapshot.reader, parse_query(text))
+    terms = highlight_terms(snapshot, parse_query(text))
     selected = np.zeros(snapshot.size, dtype=bool)
     selected[matched] = True
     return Trend(
