@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+
+# What an operating system says when a disk (or the user's quota on it) is full.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
 
 class FouilleError(Exception):
     """Base class of every error Fouille reports to a user."""

@@ -2,6 +2,14 @@
 
 import gzip
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,6 +94,26 @@ ARTICLES = [
 ]
 
 
+# Ids that real feeds use and that a URL path mangles if taken as they are.
+AWKWARD_IDS = [
+    "a/b",
+    "..",
+    ".",
+    "a/../c",
+    "50%",
+    "quoi?",
+    "x#y",
+    "avec espace",
+    "été-2022",
+    "https://www.exemple.fr/a/b?c=1#d",
+    "~tilde",
+    "/début",
+    "fin/",
+    "a//b",
+    "%2e%2e",
+]
+
+
 def write_jsonl(path: Path, records: list) -> Path:
     """Write records as JSON Lines (gzip-compressed when the name ends in .gz)."""
     data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
@@ -123,3 +151,49 @@ def sample(sample_dir) -> Archive:
     archive = Archive(sample_dir)
     yield archive
     archive.close()
+
+
+@contextmanager
+def served(index: Path, workers: int = 2, **settings: str):
+    """Serve index with `fouille serve` (gunicorn) on a free port; yield its base URL.
+
+    settings are the site's, without their FOUILLE_ prefix (PER_PAGE="50").
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fouille = Path(sys.executable).with_name("fouille")
+    server = subprocess.Popen(
+        [fouille, "serve", "--index", index, "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONWARNINGS": ""}
+        | {f"FOUILLE_{k}": v for k, v in settings.items()},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def awkward_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("awkward")
+    records = [
+        {"id": article_id, "title": f"Titre {n} sur le climat", "text": f"Climat, texte {n}."}
+        for n, article_id in enumerate(AWKWARD_IDS)
+    ]
+    index_files(folder, [write_jsonl(folder.parent / "awkward.jsonl", records)])
+    with served(folder, PER_PAGE="50") as base:
+        yield base

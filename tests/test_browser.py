@@ -1,19 +1,12 @@
 """The site in a real browser: Debian's chromium driven by Playwright against `fouille serve`."""
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import AWKWARD_IDS, ROOT, served
 from search import index_files
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,36 +32,8 @@ def site(tmp_path_factory):
     """Serve an index of the sample corpus with the production server; yield its base URL."""
     folder = tmp_path_factory.mktemp("site")
     index_files(folder, [ROOT / "data"])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            Path(sys.executable).with_name("fouille"),
-            "serve",
-            "--index",
-            folder,
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONWARNINGS": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
+    with served(folder) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +201,14 @@ def test_no_serious_accessibility_violation(page, site, path):
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     assert violations == []
+
+
+def test_browser_opens_the_article_of_every_awkward_id(page, awkward_site):
+    page.goto(awkward_site + "/recherche?q=climat&doublons=afficher")
+    titles = page.locator(".hit h2 a").all_inner_texts()
+    assert len(titles) == len(AWKWARD_IDS)
+    for title in titles:
+        page.goto(awkward_site + "/recherche?q=climat&doublons=afficher")
+        page.get_by_role("link", name=title, exact=True).click()
+        page.wait_for_selector("article.article")
+        assert page.inner_text("h1").strip() == title

@@ -1,6 +1,7 @@
 """The package's layers: no module imports from a layer above its own, and no import cycle."""
 
 import ast
+import pickle
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,17 @@ def test_web_uses_only_what_the_package_exports():
                 assert not missing, f"{path.name} imports {missing}, not exported by search"
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("search.") for a in node.names), path
+
+
+def test_index_schema_pickled_before_the_layered_layout_still_loads():
+    # Whoosh pickles the schema into every index; older ones name the modules as they were.
+    from search.store.index import open_index  # noqa: F401  (keeps the old names reachable)
+    from search.store.schema import build_schema
+
+    old = (
+        pickle.dumps(build_schema(), protocol=0)
+        .replace(b"csearch.store.schema\n", b"csearch.schema\n")
+        .replace(b"csearch.analysis.french\n", b"csearch.analysis\n")
+    )
+    assert b"csearch.schema\n" in old and b"csearch.analysis\n" in old
+    assert pickle.loads(old).names() == build_schema().names()

@@ -20,12 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_prefixed_env("FOUILLE")
     else:
         app.config.from_mapping(test_config)
+    # First: the article URL converter must be known before the routes that use it.
+    links.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     analysis.register(app)
     charts.register(app)
-    links.register(app)
     errors.register(app)
     formatting.register(app)
     app.after_request(_security_headers)

@@ -22,7 +22,7 @@ def search():
     return jsonify(results_payload(results))
 
 
-@bp.get("/article/<path:article_id>")
+@bp.get("/article/<article_id:article_id>")
 def article(article_id: str):
     return jsonify(article_payload(get_archive().get_article(article_id)))
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import request, url_for
+from werkzeug.routing import BaseConverter
 
 from .params import clean_pairs
 
@@ -51,7 +52,31 @@ def _with_params(endpoint: str, pairs: list[tuple[str, str]], **values) -> str:
     return url_for(endpoint, **values) + (f"?{query}" if query else "")
 
 
+class ArticleIdConverter(BaseConverter):
+    """An article id as one URL path segment, whatever characters it holds.
+
+    Every character but letters, digits and ``-._~`` is percent-encoded, ``/`` included, so
+    that an id is one segment; the server decodes it back. A browser would still resolve an
+    id ``.`` or ``..`` as a path step, so such ids, and ids beginning with ``~``, get a
+    leading ``~`` (the same rule as ``suggest.js``).
+    """
+
+    regex = ".+"
+    part_isolating = False
+
+    def to_url(self, value: str) -> str:
+        if value in (".", "..") or value.startswith("~"):
+            value = "~" + value
+        return quote(value, safe="")
+
+    def to_python(self, value: str) -> str:
+        return value[1:] if value.startswith("~") else value
+
+
 def register(app) -> None:
     """Make the link builders available in templates."""
+    app.url_map.converters["article_id"] = ArticleIdConverter
+    # An id may hold "//" (a URL as id): no redirect that would merge the slashes.
+    app.url_map.merge_slashes = False
     for function in (search_url, toggle_url, article_url, results_url, kept_params, chosen_values):
         app.add_template_global(function)

@@ -39,7 +39,7 @@ def search_page():
     )
 
 
-@bp.get("/article/<path:article_id>")
+@bp.get("/article/<article_id:article_id>")
 def article_page(article_id: str):
     query = clean(request.args.get("q", ""))
     archive = get_archive()

@@ -12,6 +12,7 @@ from .. import (
     InvalidInput,
     __version__,
 )
+from ..errors import NO_SPACE
 
 SHOWN_ERRORS = 20
 
@@ -41,6 +42,14 @@ def reported(command):
             ) from None
         except FouilleError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            # What the library did not foresee: a full disk still gets words, not a traceback.
+            if error.errno not in NO_SPACE:
+                raise
+            raise click.ClickException(
+                f"no space left on the disk of {error.filename or 'the index'}; free some space "
+                "and run the same command again"
+            ) from None
 
     return wrapper
 

@@ -9,6 +9,8 @@ import re
 import click
 
 from .. import (
+    MAX_EXPANSIONS,
+    MAX_WILDCARDS,
     Archive,
     Sort,
     results_payload,
@@ -48,6 +50,11 @@ def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json,
         click.echo(f"{results.folded:,} duplicate(s) folded into a result (--all-duplicates).")
     if results.syntax_fallback:
         click.echo("The query's syntax could not be read; its words were searched instead.")
+    if results.wildcards_capped:
+        click.echo(
+            f"A wildcard stood for more words than are searched: its {MAX_EXPANSIONS} most "
+            f"frequent were, and at most {MAX_WILDCARDS} wildcards a query."
+        )
     for rank, hit in enumerate(results.hits, (page - 1) * limit + 1):
         meta = " · ".join(
             x

@@ -10,6 +10,12 @@ from pathlib import Path
 
 from ..errors import InputError
 
+# Python's JSON parser recurses once per level and stops near a thousand; no article is that deep.
+TOO_DEEP = (
+    "nested too deeply (arrays or objects within each other hundreds of levels down); an "
+    "article is an object of text fields, with lists of tags at most"
+)
+
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict | InputError]]:
     """Yield each line's number with its object, or with the error that line holds."""
@@ -44,3 +50,5 @@ def _decode(raw: bytes, path: str, line: int) -> dict | InputError:
         return json.loads(text)
     except json.JSONDecodeError as error:
         return InputError(path, line, None, f"malformed JSON at column {error.colno}: {error.msg}")
+    except RecursionError:
+        return InputError(path, line, None, TOO_DEEP)

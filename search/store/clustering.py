@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import DuplicatesUnreadable
 from . import duplicates
 from .index import open_index
+from .lock import under_lock
 from .sidecar import replacing, stamp
 
 SIDECAR = "fouille-duplicates.json"
@@ -63,6 +64,7 @@ class _Entry:
     signature: str
 
 
+@under_lock
 def update_duplicates(index_dir: Path | str) -> DuplicateReport:
     """Sign the articles new to the record, forget those gone from the index, and cluster.
 

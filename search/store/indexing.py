@@ -11,12 +11,13 @@ from typing import Literal
 from whoosh import index as whoosh_index
 
 from ..analysis.french import fold_accents, written_forms
-from ..errors import IndexLocked, IndexMissing, InputError, InvalidInput
+from ..errors import NO_SPACE, DiskFull, IndexLocked, IndexMissing, InputError, InvalidInput
 from ..ingest import collect_files, fingerprint, read_articles
 from ..models import Article
 from .clustering import DuplicateReport, clear_duplicates, update_duplicates
 from .codec import FastLengthsCodec
-from .index import create_index, open_index
+from .index import create_index, discard_uncommitted, open_index
+from .lock import under_lock, writing
 from .sources import Sources, clear_sources
 from .topics import TopicsReport, clear_topics, update_topics
 
@@ -89,13 +90,20 @@ def index_plan(
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
+    :raises DiskFull: if the disk fills up; committed batches are kept, the last is dropped.
     :raises DuplicatesUnreadable: if the record of duplicates cannot be read (articles are kept).
     """
     if plan.errors and not skip_invalid:
         raise InvalidInput(plan.errors[0].path, plan.errors)
+    with writing(index_dir):
+        return _index_plan(index_dir, plan, rebuild, batch_size, procs, progress)
+
+
+def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress) -> IndexReport:
     started = time.perf_counter()
     report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
     ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
+    discard_uncommitted(ix)
     with ix.searcher() as searcher, Batch(ix, batch_size, procs=procs) as batch:
         committed = Committed(searcher)
         for article in _valid_articles(plan.files, []):
@@ -113,6 +121,7 @@ def index_files(index_dir: Path, paths: list[Path], **options) -> IndexReport:
     return index_plan(index_dir, check_files(paths), **options)
 
 
+@under_lock
 def build_index(
     index_dir: Path,
     articles: Iterable[Article],
@@ -132,9 +141,11 @@ def build_index(
     return count
 
 
+@under_lock
 def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     """Remove the articles with these ids and return the ids that were not in the index."""
     ix = open_index(index_dir)
+    discard_uncommitted(ix)
     sources = Sources.load(index_dir)
     writer = _writer(ix, index_dir)
     missing = [i for i in ids if not writer.delete_by_term("id", i)]
@@ -241,6 +252,8 @@ class Batch:
         self.ix, self.batch_size, self.on_commit = ix, batch_size, on_commit
         self.procs = procs
         self.pending, self.writer = 0, None
+        # Changes committed by this batch writer, for the message should the disk fill up.
+        self.committed = 0
 
     def write(self, article: Article, digest: str, replace: bool) -> None:
         """Add article, or replace the article with its id."""
@@ -268,22 +281,48 @@ class Batch:
             self.cancel()
 
     def commit(self) -> None:
-        """Commit what was written since the last commit, if anything."""
-        if self.writer is not None:
+        """Commit what was written since the last commit, if anything.
+
+        :raises DiskFull: if the disk fills up; the batch is dropped, its files deleted.
+        """
+        if self.writer is None:
+            return
+        try:
             self.writer.commit()
-            self.writer, self.pending = None, 0
-            if self.on_commit:
-                self.on_commit()
+        except OSError as error:
+            self.cancel()
+            if error.errno in NO_SPACE:
+                raise DiskFull(self._full_message()) from None
+            raise
+        self.committed += self.pending
+        self.writer, self.pending = None, 0
+        if self.on_commit:
+            self.on_commit()
 
     def cancel(self) -> None:
-        """Drop what was written since the last commit."""
-        if self.writer is not None:
-            # Whoosh's cancel leaves its writer processes waiting for work: stop them here.
-            for task in getattr(self.writer, "tasks", ()):
-                task.terminate()
-                task.join()
-            self.writer.cancel()
-        self.writer = None
+        """Drop what was written since the last commit, and delete its files."""
+        writer, self.writer = self.writer, None
+        if writer is None:
+            return
+        # Whoosh's cancel leaves its writer processes waiting for work: stop them here.
+        for task in getattr(writer, "tasks", ()):
+            task.terminate()
+            task.join()
+        try:
+            writer.cancel()
+        except OSError:
+            # Closing the batch's files flushes them, which a full disk refuses: let go of
+            # the lock and the scratch files here, then delete what the batch wrote.
+            writer._finish()
+        discard_uncommitted(self.ix)
+
+    def _full_message(self) -> str:
+        return (
+            f"no space left on the disk of {self.ix.storage.folder}: "
+            f"{self.committed:,} change(s) of this run are committed and kept, the last "
+            f"{self.pending:,} were not; free some space and run the same command again to "
+            "write the rest"
+        )
 
     def _open(self):
         if self.writer is None:
@@ -309,8 +348,9 @@ def _writer(ix, index_dir, procs: int = 1):
         return ix.writer(limitmb=1024, codec=FastLengthsCodec(), compound=False, **options)
     except whoosh_index.LockError:
         raise IndexLocked(
-            f"{index_dir}: another process is writing to this index; wait for it to finish "
-            f"(or, if none is running, delete {Path(index_dir) / 'MAIN_WRITELOCK'})"
+            f"{index_dir}: another process is writing to this index (it holds Whoosh's write "
+            "lock); wait for it to finish. The lock ends with that process, even if it is "
+            "killed: deleting MAIN_WRITELOCK does not help"
         ) from None
 
 

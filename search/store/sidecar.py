@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import NO_SPACE, DiskFull
+
 
 @contextmanager
 def replacing(path: Path, binary: bool = False) -> Iterator:
@@ -23,8 +25,14 @@ def replacing(path: Path, binary: bool = False) -> Iterator:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in NO_SPACE:
+            raise DiskFull(
+                f"no space left on the disk of {path.parent} to write {path.name}: the "
+                "articles are committed, this file beside them was not brought up to date; "
+                "free some space and run fouille index again"
+            ) from None
         raise
 
 

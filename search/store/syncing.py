@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import IndexLocked, InputError, InvalidInput
+from ..errors import DiskFull, IndexLocked, InputError, InvalidInput
 from ..ingest import collect_files
 from .clustering import update_duplicates
+from .index import discard_uncommitted
 from .indexing import (
     BATCH_SIZE,
     Batch,
@@ -29,6 +30,7 @@ from .indexing import (
     open_or_create_index,
     store_article,
 )
+from .lock import writing
 from .sources import SourceFile, Sources, hash_file, source_key, stat_file
 from .topics import update_topics
 
@@ -128,15 +130,22 @@ def apply_sync(
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
+    :raises DiskFull: if the disk fills up; committed batches are kept, the last is dropped.
     :raises DuplicatesUnreadable: if the record of duplicates cannot be read (articles are kept).
     """
     if plan.errors and not skip_invalid:
         raise InvalidInput(plan.errors[0].path, plan.errors)
+    with writing(plan.index_dir):
+        return _apply(plan, prune, batch_size, procs, progress)
+
+
+def _apply(plan: SyncPlan, prune: bool, batch_size: int, procs: int, progress) -> SyncReport:
     started = time.perf_counter()
     report = _new_report(plan)
     # Files are recorded only once a commit holds all they gave: see _remember.
     done: list[tuple[str, SourceFile | None]] = list(plan.touched.items())
     ix = fresh_index(plan.index_dir) if plan.rebuild else open_or_create_index(plan.index_dir)
+    discard_uncommitted(ix)
     remember = functools.partial(_remember, plan.sources, done)
     batch = Batch(ix, batch_size, on_commit=remember, procs=procs)
     with ix.searcher() as searcher, batch:
@@ -166,7 +175,7 @@ def watch_folders(
     interval: float = 30.0,
     passes: int | None = None,
     after_pass: Callable[[SyncReport], None] | None = None,
-    on_busy: Callable[[IndexLocked], None] | None = None,
+    on_busy: Callable[[IndexLocked | DiskFull], None] | None = None,
     rebuild: bool = False,
     **options,
 ) -> WatchReport:
@@ -181,8 +190,9 @@ def watch_folders(
                 report = sync_folders(
                     index_dir, paths, rebuild=first, skip_invalid=True, **options
                 )
-            except IndexLocked as error:
-                # Another writer (fouille delete, say) holds the lock: try again next pass.
+            except (IndexLocked, DiskFull) as error:
+                # Another writer (fouille delete, say) holds the lock, or the disk is full:
+                # what is committed stays, and the next pass tries again.
                 totals.busy += 1
                 if on_busy:
                     on_busy(error)

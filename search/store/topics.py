@@ -31,6 +31,7 @@ from scipy import sparse
 from ..analysis.french import analyze
 from .clustering import live_fingerprints
 from .index import open_index
+from .lock import under_lock
 from .schema import TEXT_FIELDS
 from .sidecar import replacing, stamp
 from .snapshot import posting_blocks
@@ -110,6 +111,7 @@ class TopicsReport:
     seconds: float = 0.0
 
 
+@under_lock
 def update_topics(index_dir: Path | str) -> TopicsReport:
     """Fold the articles new to the topic space in, or fit it again once the archive has grown.
 

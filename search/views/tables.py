@@ -75,6 +75,7 @@ def trends_export(trends: Trends) -> Export:
         queries=[t.query for t in trends.trends],
         period=trends.period.value,
         duplicates_folded=trends.collapse,
+        partial=trends.partial,
     )
     return Export("trends", TREND_COLUMNS, rows, metadata)
 
@@ -93,6 +94,7 @@ def concordance_export(concordance: Concordance, documents: int) -> Export:
         sort=concordance.sort.value,
         matches=concordance.matches,
         articles_read=concordance.articles,
+        partial=concordance.partial,
     )
     return Export("concordance", CONCORDANCE_COLUMNS, rows, metadata)
 

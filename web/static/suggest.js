@@ -15,6 +15,11 @@
   let active = -1;
   let latest = 0;
 
+  // An article id as one path segment: web/links.py's ArticleIdConverter, same rule.
+  function articleSegment(id) {
+    return id === "." || id === ".." || id.startsWith("~") ? "~" + id : id;
+  }
+
   function options() {
     return Array.from(list.querySelectorAll("[role=option]"));
   }
@@ -50,7 +55,7 @@
       }));
     });
     data.titles.forEach(function (item, i) {
-      const href = input.dataset.article.replace("ID", encodeURIComponent(item.id));
+      const href = input.dataset.article.replace("ID", encodeURIComponent(articleSegment(item.id)));
       list.append(option("sugg-titre-" + i, item.title, "title", function () {
         window.location.href = href;
       }));
