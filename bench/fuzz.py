@@ -93,36 +93,41 @@ def campaign(port: int, examples: int) -> dict:
     """Send every route its generated requests; return what came back, route by route."""
     report = {}
     for path in ROUTES:
-        statuses, slowest, unescaped = Counter(), [], []
-
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(pairs=params)
-        @with_explicit_examples
-        def send(pairs, path=path, statuses=statuses, slowest=slowest, unescaped=unescaped):
-            url = url_of(path, pairs)
-            status, kind, body, took = get(port, url)
-            statuses[status] += 1
-            slowest.append((took, url[:200]))
-            slowest.sort(reverse=True)
-            del slowest[5:]
-            if kind.startswith("text/html") and injected(body):
-                unescaped.append(url[:200])
-
-        send()
-        report[path] = {
-            "requests": sum(statuses.values()),
-            "statuses": dict(sorted(statuses.items())),
-            "slowest_ms": [(round(took * 1000), url) for took, url in slowest],
-            "unescaped": unescaped,
-        }
+        report[path] = route_report(port, path, examples)
         print(path, report[path]["statuses"], file=sys.stderr)
     return report
+
+
+def route_report(port: int, path: str, examples: int) -> dict:
+    """Send one route its generated requests; return statuses, slowest and unescaped tags."""
+    statuses, slowest, unescaped = Counter(), [], []
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(pairs=params)
+    @with_explicit_examples
+    def send(pairs):
+        url = url_of(path, pairs)
+        status, kind, body, took = get(port, url)
+        statuses[status] += 1
+        slowest.append((took, url[:200]))
+        slowest.sort(reverse=True)
+        del slowest[5:]
+        if kind.startswith("text/html") and injected(body):
+            unescaped.append(url[:200])
+
+    send()
+    return {
+        "requests": sum(statuses.values()),
+        "statuses": dict(sorted(statuses.items())),
+        "slowest_ms": [(round(took * 1000), url) for took, url in slowest],
+        "unescaped": unescaped,
+    }
 
 
 def get(port: int, url: str) -> tuple[int, str, str, float]:
