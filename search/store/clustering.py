@@ -2,11 +2,12 @@
 
 The record is ``fouille-duplicates.json`` in the index folder: for each article its
 fingerprint (the digest the index stores, which changes with any field), its publication
-date and its MinHash signature (``duplicates.py``), then the clusters of duplicates, canonical
-(earliest) article first. Bringing it up to date compares fingerprints only: an article of the
-index that the record does not hold at that fingerprint is read and signed, one the index no
-longer holds is forgotten, and the clusters are recomputed from all signatures (a second or
-less for 36,000 articles). So whatever wrote the index, the next update is right, and an
+date and its MinHash signature (``duplicates.py``, computed when the article was indexed and
+kept in its segment), then the clusters of duplicates, canonical (earliest) article first.
+Bringing it up to date compares fingerprints only: an article of the index that the record
+does not hold at that fingerprint is added with its signature, one the index no longer holds
+is forgotten, and the clusters are recomputed from all signatures (a second or less for
+36,000 articles). So whatever wrote the index, the next update is right, and an
 update with nothing to do writes nothing. The file is replaced whole (temporary file, then
 ``os.replace``), so a reader never sees half of it.
 """
@@ -23,8 +24,10 @@ import numpy as np
 
 from ..errors import DuplicatesUnreadable
 from . import duplicates
+from .codec import reader_segments
 from .index import open_index
 from .lock import under_lock
+from .segment import NO_DATE, moment
 from .sidecar import replacing, stamp
 
 SIDECAR = "fouille-duplicates.json"
@@ -76,15 +79,15 @@ def update_duplicates(index_dir: Path | str) -> DuplicateReport:
     path = Path(index_dir) / SIDECAR
     entries, groups, current = _read(path)
     with open_index(Path(index_dir)).searcher() as searcher:
-        live = live_fingerprints(searcher.reader())
+        segments = reader_segments(searcher.reader())
+        live = _live(segments)
         gone = [i for i, entry in entries.items() if entry.fingerprint not in live]
         for article_id in gone:
             del entries[article_id]
         known = {entry.fingerprint for entry in entries.values()}
-        new = [docnum for fingerprint, docnum in live.items() if fingerprint not in known]
-        for docnum in new:
-            article_id, entry = _sign(searcher.stored_fields(docnum))
-            entries[article_id] = entry
+        new = [place for fingerprint, place in live.items() if fingerprint not in known]
+        for data, docnum in new:
+            entries[data.ids[docnum]] = _entry_of(data, docnum)
     if new or gone or not current:
         try:
             groups = _cluster(entries)
@@ -126,19 +129,32 @@ def clear_duplicates(index_dir: Path | str) -> None:
 
 def live_fingerprints(reader) -> dict[str, int]:
     """Return the document number of each article the reader holds, by fingerprint."""
-    if not reader.doc_count():
-        return {}
-    column = reader.column_reader("fingerprint")
-    return {column[docnum]: docnum for docnum in reader.all_doc_ids()}
+    return {
+        fingerprint: base + docnum
+        for fingerprint, (base, docnum) in _live(reader_segments(reader), True).items()
+    }
 
 
-def _sign(fields: dict) -> tuple[str, _Entry]:
-    values = duplicates.signature(fields.get("body") or fields.get("summary") or "")
-    published = fields.get("published")
-    return fields["id"], _Entry(
-        fingerprint=fields["fingerprint"],
-        published=published.isoformat() if published else "",
-        signature="" if values is None else base64.b64encode(values.tobytes()).decode(),
+def _live(segments, numbers: bool = False) -> dict:
+    """Return (segment arrays, docnum) of each live article by fingerprint, in index order.
+
+    With numbers, (first docnum of the segment, docnum) instead.
+    """
+    found = {}
+    for data, segment, base in segments:
+        for docnum, fingerprint in enumerate(data.fingerprints):
+            if not segment.is_deleted(docnum):
+                found[fingerprint] = (base if numbers else data, docnum)
+    return found
+
+
+def _entry_of(data, docnum: int) -> _Entry:
+    published = data.published[docnum]
+    signed = data.signed[docnum]
+    return _Entry(
+        fingerprint=data.fingerprints[docnum],
+        published="" if published == NO_DATE else moment(published).isoformat(),
+        signature=base64.b64encode(data.signatures[docnum].tobytes()).decode() if signed else "",
     )
 
 

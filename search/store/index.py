@@ -14,6 +14,7 @@ from whoosh.index import FileIndex, clean_files
 from ..errors import IndexIncompatible, IndexMissing
 from . import schema
 from .schema import build_schema
+from .segment import FORMAT
 
 # Indexes written before search/ was laid out by layer pickled their schema's classes as
 # search.schema.*; that name still leads to them (search.analysis.* is kept by the package).
@@ -35,6 +36,8 @@ def open_index(index_dir: Path) -> FileIndex:
         raise _incompatible(index_dir, error) from None
     if names != set(build_schema().names()):
         raise _incompatible(index_dir, "its fields differ from this version's")
+    if any(getattr(s, "format", None) != FORMAT for s in ix._segments()):
+        raise _incompatible(index_dir, "its segments are in another format")
     return ix
 
 

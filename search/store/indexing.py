@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from whoosh import index as whoosh_index
-
-from ..analysis.french import fold_accents, written_forms
-from ..errors import NO_SPACE, DiskFull, IndexLocked, IndexMissing, InputError, InvalidInput
+from ..errors import NO_SPACE, DiskFull, IndexMissing, InputError, InvalidInput
 from ..ingest import collect_files, fingerprint, read_articles
 from ..models import Article
 from .clustering import DuplicateReport, clear_duplicates, update_duplicates
-from .codec import FastLengthsCodec
+from .codec import reader_segments
 from .index import create_index, discard_uncommitted, open_index
 from .lock import under_lock, writing
 from .sources import Sources, clear_sources
 from .topics import TopicsReport, clear_topics, update_topics
+from .writer import SegmentWriter
 
 Outcome = Literal["added", "updated", "unchanged"]
 # Articles per commit. Each commit makes a segment per writer process; fewer, larger segments
@@ -147,9 +147,8 @@ def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     ix = open_index(index_dir)
     discard_uncommitted(ix)
     sources = Sources.load(index_dir)
-    writer = _writer(ix, index_dir)
-    missing = [i for i in ids if not writer.delete_by_term("id", i)]
-    writer.commit()
+    with Batch(ix, batch_size=len(ids) + 1) as batch:
+        missing = [i for i in ids if not batch.delete(i)]
     # A deleted article stays deleted until its file changes: no file holds it any more.
     if sources.disown(ids):
         sources.save()
@@ -221,17 +220,19 @@ class Committed:
     """The fingerprint of each article as the index held it when the searcher was opened."""
 
     def __init__(self, searcher):
-        self.searcher = searcher
-        self.column = None
-        if searcher.doc_count():
-            self.column = searcher.reader().column_reader("fingerprint")
+        self.segments = [(data, seg) for data, seg, _ in reader_segments(searcher.reader())]
 
     def fingerprint(self, article_id: str) -> str | None:
         """Return the committed fingerprint of article_id, or None if it is not indexed."""
-        if self.column is None:
-            return None
-        docnum = self.searcher.document_number(id=article_id)
-        return None if docnum is None else self.column[docnum]
+        term = article_id.encode("utf-8")
+        for data, segment in self.segments:
+            index = data.find("id", term)
+            if index is None:
+                continue
+            for docnum in data.docs("id", index).tolist():
+                if not segment.is_deleted(docnum):
+                    return data.fingerprint(docnum)
+        return None
 
 
 class Batch:
@@ -239,7 +240,8 @@ class Batch:
 
     on_commit is called after each commit, once the changes written so far are on disk.
     With procs above 1, each commit's articles are analysed and written by that many
-    processes, each adding its own segment to the index.
+    processes, each adding its own segment to the index; the processes last as long as the
+    batch writer, so that what they learn of the vocabulary serves every commit.
     """
 
     def __init__(
@@ -251,22 +253,21 @@ class Batch:
     ):
         self.ix, self.batch_size, self.on_commit = ix, batch_size, on_commit
         self.procs = procs
-        self.pending, self.writer = 0, None
+        self.pending, self.writer, self.pool = 0, None, None
         # Changes committed by this batch writer, for the message should the disk fill up.
         self.committed = 0
 
     def write(self, article: Article, digest: str, replace: bool) -> None:
         """Add article, or replace the article with its id."""
-        document = _document(article, digest)
+        writer = self._open()
         if replace:
-            self._open().update_document(**document)
-        else:
-            self._open().add_document(**document)
+            writer.delete(article.id)
+        writer.add(article, digest)
         self._count()
 
     def delete(self, article_id: str) -> int:
         """Delete the committed article with this id; return how many were deleted (0 or 1)."""
-        deleted = self._open().delete_by_term("id", article_id)
+        deleted = self._open().delete(article_id)
         self._count()
         return deleted
 
@@ -275,10 +276,14 @@ class Batch:
 
     def __exit__(self, kind, error, traceback) -> None:
         # Commit the last batch on success; on any error or interruption drop it, whole.
-        if kind is None:
-            self.commit()
-        else:
-            self.cancel()
+        try:
+            if kind is None:
+                self.commit()
+            else:
+                self.cancel()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
     def commit(self) -> None:
         """Commit what was written since the last commit, if anything.
@@ -287,34 +292,25 @@ class Batch:
         """
         if self.writer is None:
             return
+        writer, self.writer = self.writer, None
         try:
-            self.writer.commit()
+            writer.commit()
         except OSError as error:
-            self.cancel()
+            discard_uncommitted(self.ix)
             if error.errno in NO_SPACE:
                 raise DiskFull(self._full_message()) from None
             raise
         self.committed += self.pending
-        self.writer, self.pending = None, 0
+        self.pending = 0
         if self.on_commit:
             self.on_commit()
 
     def cancel(self) -> None:
         """Drop what was written since the last commit, and delete its files."""
         writer, self.writer = self.writer, None
-        if writer is None:
-            return
-        # Whoosh's cancel leaves its writer processes waiting for work: stop them here.
-        for task in getattr(writer, "tasks", ()):
-            task.terminate()
-            task.join()
-        try:
+        if writer is not None:
             writer.cancel()
-        except OSError:
-            # Closing the batch's files flushes them, which a full disk refuses: let go of
-            # the lock and the scratch files here, then delete what the batch wrote.
-            writer._finish()
-        discard_uncommitted(self.ix)
+            discard_uncommitted(self.ix)
 
     def _full_message(self) -> str:
         return (
@@ -324,9 +320,11 @@ class Batch:
             "write the rest"
         )
 
-    def _open(self):
+    def _open(self) -> SegmentWriter:
         if self.writer is None:
-            self.writer = _writer(self.ix, self.ix.storage.folder, self.procs)
+            if self.procs > 1 and self.pool is None:
+                self.pool = ProcessPoolExecutor(self.procs, mp_context=_WORKERS)
+            self.writer = SegmentWriter(self.ix, self.pool, self.procs)
         return self.writer
 
     def _count(self) -> None:
@@ -335,49 +333,7 @@ class Batch:
             self.commit()
 
 
-def _writer(ix, index_dir, procs: int = 1):
-    # multisegment: each process commits its own segment; merging them into one would
-    # rewrite every posting in a single process, the slowest part of a commit.
-    options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-    # Separate files rather than one compound file per segment: Whoosh copies the parts of a
-    # compound segment into memory, about the index's size in every server worker.
-    try:
-        # 1 GB holds a whole 10,000-article batch with its written forms: under it, Whoosh
-        # spills sorted runs to disk and merges them back (10,000 news articles: 38 s instead
-        # of 62 s, peak memory 1.0 GB).
-        return ix.writer(limitmb=1024, codec=FastLengthsCodec(), compound=False, **options)
-    except whoosh_index.LockError:
-        raise IndexLocked(
-            f"{index_dir}: another process is writing to this index (it holds Whoosh's write "
-            "lock); wait for it to finish. The lock ends with that process, even if it is "
-            "killed: deleting MAIN_WRITELOCK does not help"
-        ) from None
-
-
-def _document(article: Article, digest: str) -> dict:
-    document = {
-        "id": article.id,
-        "url": article.url,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "author": article.author,
-        "source": article.source,
-        "section": article.section,
-        "tags": ",".join(article.tags),
-        "author_label": article.author,
-        "source_label": article.source,
-        "section_key": fold_accents(article.section.lower()),
-        "tag_keys": ",".join(fold_accents(tag.lower()) for tag in article.tags),
-        "fingerprint": digest,
-        # Titles and leads carry the archive's working vocabulary; bodies would triple the field.
-        "words": "\n".join((article.title, article.summary)),
-        "forms": " ".join(
-            dict.fromkeys(written_forms(f"{article.title}\n{article.summary}\n{article.body}"))
-        ),
-    }
-    if article.published is not None:
-        document["published"] = article.published
-        document["year"] = str(article.published.year)
-    # Whoosh indexes an empty string as a term; a missing value must have none.
-    return {name: value for name, value in document.items() if value != ""}
+# Worker processes start from a server that has imported the indexing code already (fork is
+# quicker but unsafe once the parent runs threads, as the progress bar does).
+_WORKERS = multiprocessing.get_context("forkserver")
+_WORKERS.set_forkserver_preload(["search.store.building"])

@@ -1,10 +1,11 @@
 """One committed version of the index as numpy arrays: what scoring, filters and facets read.
 
-Whoosh scores, filters and groups one posting at a time in Python; a question of thirty
-words then costs a second. A snapshot reads each posting list once into arrays (kept in a
-bounded cache, since the same common words recur in every query) along with the field lengths
-and the facet columns, so that a whole query is a handful of vectorised operations. A snapshot
-belongs to one searcher: the archive makes a new one when a new version is committed.
+A snapshot lays the segments of one searcher end to end (a document's number is its
+segment's base plus its number there) and reads from their mapped arrays (``segment.py``):
+field lengths, facet columns and dates are concatenated once; a term's postings are decoded
+from each segment when first asked for and kept in a bounded cache, since the same common
+words recur in every query. A whole query is then a handful of vectorised operations. The
+archive makes a new snapshot when a new version is committed.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
-from whoosh.util.times import datetime_to_long
 
 from ..limits import over_time
+from .codec import reader_segments
 from .schema import TEXT_FIELDS
+from .segment import NO_DATE, SegmentData, moment, timestamp
 
 # Fields whose values are facets and filters (single label per article), and the list one.
 LABEL_FIELDS = ("section", "author_label", "source_label", "year")
@@ -29,26 +29,24 @@ LIST_FIELD = "tags"
 CACHE_BYTES = 150_000_000
 # Phrases whose matches are remembered (compounds such as "covid-19" recur in queries).
 CACHE_PHRASES = 1024
-# A prefix's expansions are chosen among this many of its terms, in dictionary order: a
-# one-letter prefix begins tens of thousands of words.
-EXPANSIONS_SCANNED = 20_000
 CACHE_EXPANSIONS = 1024
 # Whoosh stores a field length in one byte; this table turns the byte back into a length.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-NO_DATE = np.iinfo(np.int64).min
-# Whoosh stores times as microseconds since year 1.
-_EPOCH = datetime_to_long(datetime(1970, 1, 1))
-_NEVER = datetime_to_long(datetime.max)
+
+__all__ = ["NO_DATE", "LabelLists", "Labels", "PostingList", "Snapshot", "moment", "timestamp"]
 
 
 @dataclass(frozen=True)
 class PostingList:
-    """A term's postings: docnums (ascending), frequencies, and encoded positions if kept."""
+    """A term's postings: docnums (ascending), frequencies, and positions if kept.
+
+    The positions of the i-th posting are positions[ends[i - 1]:ends[i]].
+    """
 
     docs: np.ndarray
     freqs: np.ndarray
-    values: bytes = b""  # each posting's encoded positions, end to end
-    ends: np.ndarray | None = None  # where each posting's value ends in values
+    positions: np.ndarray | None = None
+    ends: np.ndarray | None = None
 
     def rows(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return each document's row in this non-empty list, and whether the list holds it."""
@@ -58,11 +56,11 @@ class PostingList:
     @property
     def size(self) -> int:
         """Return the memory the arrays take, in bytes."""
-        ends = self.ends.nbytes if self.ends is not None else 0
-        return self.docs.nbytes + self.freqs.nbytes + len(self.values) + ends
+        extra = self.positions.nbytes + self.ends.nbytes if self.positions is not None else 0
+        return self.docs.nbytes + self.freqs.nbytes + extra
 
 
-_EMPTY = PostingList(np.empty(0, np.int32), np.empty(0, np.float32))
+_EMPTY = PostingList(np.empty(0, np.int64), np.empty(0, np.float32))
 
 
 @dataclass(frozen=True)
@@ -91,12 +89,12 @@ class Snapshot:
         # The archive's topic vectors by docnum (``topics.TopicVectors``), set by the archive.
         self.topics = None
         self.reader = reader = searcher.reader()
-        self.size = reader.doc_count_all()
-        self.leaves = list(reader.leaf_readers())
+        self.segments = [(data, base, seg) for data, seg, base in reader_segments(reader)]
+        self.size = sum(data.doc_count for data, _, _ in self.segments)
         self.live = np.ones(self.size, dtype=bool)
-        for leaf, base in self.leaves:
-            deleted = list(leaf.deleted_docs_set) if leaf.has_deletions() else []
-            self.live[np.asarray(deleted, dtype=np.int64) + base] = False
+        for _, base, segment in self.segments:
+            deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
+            self.live[deleted + base] = False
         self.documents = int(self.live.sum())
         self.lengths = {name: self._lengths(name) for name in TEXT_FIELDS}
         self.mean_length = {
@@ -105,8 +103,8 @@ class Snapshot:
         }
         self.labels = {name: self._labels(name) for name in LABEL_FIELDS}
         self.tags = self._label_lists(LIST_FIELD)
-        self.published = self._dates()
-        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.published = self._concatenated(lambda data: data.published, np.int64)
+        self._cache: OrderedDict[tuple[str, str], PostingList] = OrderedDict()
         self._cached = 0
         # Phrases read positions, which cost more than postings; recent ones are remembered.
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
@@ -146,7 +144,7 @@ class Snapshot:
         with self._lock:
             held = self._phrases.get(key)
         if held is None:
-            held = np.flatnonzero(self._phrase(fieldname, words))
+            held = self._phrase(fieldname, words)
             with self._lock:
                 self._phrases[key] = held
                 if len(self._phrases) > CACHE_PHRASES:
@@ -156,35 +154,43 @@ class Snapshot:
         return found
 
     def _phrase(self, fieldname: str, words: list[str]) -> np.ndarray:
-        found = np.zeros(self.size, dtype=bool)
-        candidates = self.postings(fieldname, words[0]).docs
-        for word in words[1:]:
-            candidates = np.intersect1d(candidates, self.postings(fieldname, word).docs)
-        if not len(candidates):
-            return found
-        spots = [self.positions(fieldname, word, candidates) for word in words]
-        for done, docnum in enumerate(candidates.tolist()):
-            if done % 512 == 511 and over_time():
+        """Return the docnums holding the words one after the other."""
+        lists = [self.postings(fieldname, word) for word in words]
+        candidates = lists[0].docs
+        for found in lists[1:]:
+            candidates = np.intersect1d(candidates, found.docs)
+        if not len(candidates) or any(found.positions is None for found in lists):
+            return candidates[:0]
+        # Where each candidate's phrase could start: (docnum, position of the first word).
+        starts = self._spots(lists[0], candidates, 0)
+        for offset, found in enumerate(lists[1:], 1):
+            starts = starts[_isin_rows(starts, self._spots(found, candidates, offset))]
+            if not len(starts):
                 break
-            # Where the phrase could start: each word must stand i places after its first.
-            starts = set(spots[0][docnum])
-            for offset, positions in enumerate(spots[1:], 1):
-                starts &= {p - offset for p in positions[docnum]}
-                if not starts:
-                    break
-            found[docnum] = bool(starts)
-        return found
+        return np.unique(starts[:, 0]) if len(starts) else candidates[:0]
+
+    @staticmethod
+    def _spots(found: PostingList, docnums: np.ndarray, offset: int) -> np.ndarray:
+        """Return (docnum, position - offset) for each position of the term in docnums."""
+        rows, held = found.rows(docnums)
+        rows = rows[held]
+        starts = np.concatenate([[0], found.ends[:-1]])[rows]
+        counts = found.ends[rows] - starts
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        positions = found.positions[np.repeat(starts, counts) + within] - offset
+        spots = np.column_stack([np.repeat(docnums[held], counts), positions])
+        # A phrase cannot start before the text does.
+        return spots[positions >= 0]
 
     def positions(self, fieldname: str, text: str, docnums: np.ndarray) -> dict[int, list[int]]:
         """Return where the term stands in those of the documents (ascending) that hold it."""
         found = self.postings(fieldname, text)
-        if found.ends is None or not len(found.docs):
+        if found.positions is None or not len(found.docs):
             return {}
         rows, held = found.rows(docnums)
-        decode = self.reader.schema[fieldname].format.decode_positions
         starts = np.concatenate([[0], found.ends[:-1]])
         return {
-            int(docnum): decode(found.values[starts[row] : found.ends[row]])
+            int(docnum): found.positions[starts[row] : found.ends[row]].tolist()
             for docnum, row in zip(docnums[held].tolist(), rows[held].tolist(), strict=True)
         }
 
@@ -201,32 +207,49 @@ class Snapshot:
         with self._lock:
             if key in self._expansions:
                 return self._expansions[key]
-        counted: list[tuple[int, str]] = []
+        encoded = prefix.encode("utf-8")
+        counts: dict[bytes, int] = {}
         more = False
-        for scanned, (term, info) in enumerate(self.reader.iter_prefix(fieldname, prefix)):
-            if scanned == EXPANSIONS_SCANNED:
+        for data, _, _ in self.segments:
+            first, end = data.prefix_range(fieldname, encoded)
+            if end - first > limit:
                 more = True
-                break
-            if scanned % 64 == 0 and over_time():
-                # Cut short by the budget: good for this request only, not kept.
-                return _most_frequent(counted, limit), True
-            counted.append((info.doc_frequency(), _text(term)))
-        expansion = _most_frequent(counted, limit), more or len(counted) > limit
+            df = data.doc_frequencies(fieldname)[first:end] if end > first else []
+            # Each segment's most frequent: a term frequent in the archive is among them.
+            best = np.argsort(-np.asarray(df, dtype=np.int64), kind="stable")[: 2 * limit]
+            for index in best.tolist():
+                counts[data.term_at(fieldname, first + index)] = 0
+        for term in counts:
+            counts[term] = sum(
+                self._doc_frequency(data, fieldname, term) for data, _, _ in self.segments
+            )
+        ranked = sorted(counts, key=lambda term: (-counts[term], term))
+        expansion = tuple(t.decode("utf-8") for t in ranked[:limit]), more or len(ranked) > limit
         with self._lock:
             self._expansions[key] = expansion
             if len(self._expansions) > CACHE_EXPANSIONS:
                 self._expansions.popitem(last=False)
         return expansion
 
+    @staticmethod
+    def _doc_frequency(data: SegmentData, fieldname: str, term: bytes) -> int:
+        index = data.find(fieldname, term)
+        return 0 if index is None else int(data.doc_frequencies(fieldname)[index])
+
+    def document_frequency(self, fieldname: str, text: str) -> int:
+        """Return how many documents hold a term, from the term dictionaries alone."""
+        encoded = text.encode("utf-8")
+        return sum(self._doc_frequency(data, fieldname, encoded) for data, _, _ in self.segments)
+
     def vocabulary(self, fieldname: str) -> dict[tuple[str, int], list[str]]:
         """Return a field's terms by first letter and length, read when first asked for."""
         with self._lock:
             if fieldname not in self._vocabularies:
-                buckets: dict[tuple[str, int], list[str]] = {}
-                for term in self.reader.lexicon(fieldname):
-                    term = _text(term)
-                    buckets.setdefault((term[:1], len(term)), []).append(term)
-                self._vocabularies[fieldname] = buckets
+                buckets: dict[tuple[str, int], set[str]] = {}
+                for data, _, _ in self.segments:
+                    for term in _all_terms(data, fieldname):
+                        buckets.setdefault((term[:1], len(term)), set()).add(term)
+                self._vocabularies[fieldname] = {k: sorted(v) for k, v in buckets.items()}
             return self._vocabularies[fieldname]
 
     def field_lengths(self, fieldname: str) -> np.ndarray | None:
@@ -239,123 +262,80 @@ class Snapshot:
         return self.lengths[fieldname]
 
     def _read_postings(self, fieldname: str, text: str) -> PostingList:
-        positional = self.reader.schema[fieldname].format.supports("positions")
-        docs, freqs, values = [], [], []
-        for leaf, base in self.leaves:
-            if (fieldname, text) not in leaf:
+        encoded = text.encode("utf-8")
+        docs, freqs, positions, ends = [], [], [], []
+        for data, base, _ in self.segments:
+            index = data.find(fieldname, encoded)
+            if index is None:
                 continue
-            for ids, weights, encoded in posting_blocks(
-                leaf.postings(fieldname, text), positional
-            ):
-                docs.append(np.asarray(ids, dtype=np.int32) + base)
-                freqs.append(np.asarray(weights, dtype=np.float32))
-                values.extend(encoded)
+            docs.append(data.docs(fieldname, index) + base)
+            freqs.append(data.freqs(fieldname, index))
+            if data.has_positions(fieldname):
+                found, found_ends = data.positions(fieldname, index)
+                offset = sum(len(p) for p in positions)
+                positions.append(found)
+                ends.append(found_ends + offset)
         if not docs:
             return _EMPTY
-        ends = np.cumsum([len(v) for v in values], dtype=np.int64) if positional else None
-        return PostingList(np.concatenate(docs), np.concatenate(freqs), b"".join(values), ends)
+        return PostingList(
+            np.concatenate(docs),
+            np.concatenate(freqs).astype(np.float32),
+            np.concatenate(positions) if positions else None,
+            np.concatenate(ends) if ends else None,
+        )
+
+    def _concatenated(self, read, dtype) -> np.ndarray:
+        parts = [np.asarray(read(data)) for data, _, _ in self.segments]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
     def _lengths(self, fieldname: str) -> np.ndarray | None:
         if not self.reader.schema[fieldname].scorable:
             return None
-        lengths = np.zeros(self.size, dtype=np.float32)
-        for leaf, base in self.leaves if self.size else ():
-            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                continue
-            # One read of the column's bytes rather than a call per document.
-            raw = column._dbfile.get(column._basepos, column._count)
-            lengths[base : base + len(raw)] = _LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
-        return lengths
+        parts = []
+        for data, _, _ in self.segments:
+            codes = data.lengths(fieldname)
+            parts.append(
+                _LENGTHS[codes] if codes is not None else np.zeros(data.doc_count, np.float32)
+            )
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
-    def _labels(self, fieldname: str) -> Labels:
-        values = self._column(fieldname)
-        names = tuple(sorted({v for v in values if v}))
-        index = {name: code for code, name in enumerate(names)}
-        codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int32, count=self.size)
-        return Labels(names, codes)
+    def _labels(self, name: str) -> Labels:
+        columns = [data.labels(name) for data, _, _ in self.segments]
+        names = tuple(sorted({n for own, _ in columns for n in own}))
+        index = {label: code for code, label in enumerate(names)}
+        codes = []
+        for own, own_codes in columns:
+            table = np.array([index[n] for n in own] + [-1], dtype=np.int32)
+            codes.append(table[own_codes])
+        return Labels(names, np.concatenate(codes) if codes else np.zeros(0, np.int32))
 
-    def _label_lists(self, fieldname: str) -> LabelLists:
-        lists = self._column(fieldname)
-        names = tuple(sorted({v for values in lists for v in values or ()}))
-        index = {name: code for code, name in enumerate(names)}
-        counts = np.fromiter((len(v or ()) for v in lists), dtype=np.int64, count=self.size)
+    def _label_lists(self, name: str) -> LabelLists:
+        columns = [data.label_lists(name) for data, _, _ in self.segments]
+        names = tuple(sorted({n for own, _, _ in columns for n in own}))
+        index = {label: code for code, label in enumerate(names)}
+        codes, counts = [], []
+        for own, starts, own_codes in columns:
+            table = np.array([index[n] for n in own] + [-1], dtype=np.int32)
+            codes.append(table[own_codes])
+            counts.append(np.diff(starts.astype(np.int64)))
+        counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
         starts = np.concatenate([[0], np.cumsum(counts)])
-        codes = np.fromiter(
-            (index[v] for values in lists for v in values or ()), dtype=np.int32, count=starts[-1]
-        )
         owners = np.repeat(np.arange(self.size, dtype=np.int32), counts)
+        codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
         return LabelLists(names, starts, codes, owners)
 
-    def _dates(self) -> np.ndarray:
-        """Return publication times as microseconds since 1970, or NO_DATE if none."""
-        # Read raw: Whoosh stores "no date" as a value beyond datetime.max, which it cannot
-        # turn back into a datetime.
-        values = self._column("published", translate=False)
-        return np.fromiter(
-            (v - _EPOCH if v is not None and v < _NEVER else NO_DATE for v in values),
-            dtype=np.int64,
-            count=self.size,
-        )
-
-    def _column(self, fieldname: str, translate: bool = True) -> list:
-        values = [None] * self.size
-        for leaf, base in self.leaves:
-            if not leaf.has_column(fieldname):
-                continue
-            column = leaf.column_reader(fieldname, translate=translate)
-            for docnum in leaf.all_doc_ids():
-                try:
-                    values[base + docnum] = _text(column[docnum])
-                except IndexError:
-                    # Whoosh leaves a column short when a segment's last articles lack a value.
-                    continue
-        return values
+def _all_terms(data: SegmentData, fieldname: str) -> list[str]:
+    """Return every term of a field in a segment, as text."""
+    if not data.term_count(fieldname):
+        return []
+    raw = bytes(data.arrays[f"{fieldname}.terms"])
+    ends = data.arrays[f"{fieldname}.term_ends"].tolist()
+    return [raw[a:b].decode("utf-8") for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def timestamp(moment: datetime) -> int:
-    """Return a time as the snapshot stores publication dates (microseconds since 1970)."""
-    return (moment - datetime(1970, 1, 1)) // _MICROSECOND
-
-
-def moment(microseconds: int) -> datetime:
-    """Return the time a stored publication date stands for."""
-    return datetime(1970, 1, 1) + int(microseconds) * _MICROSECOND
-
-
-_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1) - datetime(1970, 1, 1)
-
-
-def posting_blocks(matcher, positional: bool):
-    """Yield a posting list's docnums, frequencies and encoded values block by block."""
-    if isinstance(matcher, W3LeafMatcher):
-        # Whoosh's public API hands out one posting per call; its blocks are arrays already.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            if positional:
-                matcher._read_values()
-            yield matcher._ids, matcher._weights, matcher._values if positional else ()
-            matcher._next_block()
-        return
-    ids, weights, values = [], [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        if positional:
-            values.append(matcher.value())
-        matcher.next()
-    yield ids, weights, values
-
-
-def _most_frequent(counted: list[tuple[int, str]], limit: int) -> tuple[str, ...]:
-    """Return the terms of the highest counts, highest first, ties in dictionary order."""
-    return tuple(term for _, term in sorted(counted, key=lambda pair: -pair[0])[:limit])
-
-
-def _text(value):
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, list):
-        return [_text(v) for v in value]
-    return value
+def _isin_rows(rows: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Return which (docnum, position) rows are also rows of among."""
+    if not len(among):
+        return np.zeros(len(rows), dtype=bool)
+    width = int(max(rows[:, 1].max(initial=0), among[:, 1].max(initial=0))) + 1
+    return np.isin(rows[:, 0] * width + rows[:, 1], among[:, 0] * width + among[:, 1])

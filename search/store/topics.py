@@ -29,12 +29,13 @@ import numpy as np
 from scipy import sparse
 
 from ..analysis.french import analyze
+from .arrays import unpack_runs
 from .clustering import live_fingerprints
+from .codec import reader_segments
 from .index import open_index
 from .lock import under_lock
 from .schema import TEXT_FIELDS
 from .sidecar import replacing, stamp
-from .snapshot import posting_blocks
 
 SIDECAR = "fouille-topics.npz"
 FORMAT = 1
@@ -218,14 +219,19 @@ def _count_matrix(reader):
     """Return the documents × stems matrix of BM25F-weighted frequencies, and the stems."""
     columns: dict[str, int] = {}
     rows, cols, values = [], [], []
+    segments = reader_segments(reader)
     for fieldname, weight in TEXT_FIELDS.items():
-        for leaf, base in reader.leaf_readers():
-            for term in leaf.lexicon(fieldname):
-                column = columns.setdefault(_text(term), len(columns))
-                for ids, weights, _ in posting_blocks(leaf.postings(fieldname, term), False):
-                    rows.append(np.asarray(ids, dtype=np.int64) + base)
-                    cols.append(np.full(len(ids), column, dtype=np.int64))
-                    values.append(weight * np.asarray(weights, dtype=np.float32))
+        for data, _, base in segments:
+            count = data.term_count(fieldname)
+            if not count:
+                continue
+            terms = [_text(data.term_at(fieldname, i)) for i in range(count)]
+            ids = np.array([columns.setdefault(term, len(columns)) for term in terms])
+            docs, df = unpack_runs(data._runs(fieldname, "docs"), 0, count)
+            freqs = unpack_runs(data._runs(fieldname, "freqs"), 0, count)[0]
+            rows.append(docs + base)
+            cols.append(np.repeat(ids, df))
+            values.append(weight * freqs.astype(np.float32))
     size = reader.doc_count_all()
     if not rows:
         return sparse.csr_matrix((size, 0), dtype=np.float32), []

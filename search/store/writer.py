@@ -1,0 +1,112 @@
+"""Add, replace and delete articles, then commit them as Fouille segments in one step.
+
+A writer holds Whoosh's write lock from its first change to its commit. Deletions mark
+documents of the committed segments (their sets of deleted docnums travel in Whoosh's table
+of contents); additions wait in memory until the commit, which writes them as one segment,
+or as one per process when a pool of processes is given (``building.py``), lets the merge
+policy run (``merging.py``), and writes the next table of contents: until that file is
+renamed into place, readers and a crash see the previous version, whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from concurrent.futures import Executor
+from pathlib import Path
+
+from whoosh.index import TOC, clean_files
+
+from ..errors import IndexIncompatible, IndexLocked
+from ..models import Article
+from .building import build_segment
+from .codec import FouilleSegment, arrays_of
+from .merging import apply_policy
+from .segment import FORMAT
+
+# Under this many articles a batch is written by one process: a pool costs more than it saves.
+SPLIT_FROM = 1_000
+
+
+class SegmentWriter:
+    """Changes to an index, written as Fouille segments when committed."""
+
+    def __init__(self, ix, pool: Executor | None = None, procs: int = 1):
+        self._lock = ix.lock("WRITELOCK")
+        if not self._lock.acquire(blocking=False):
+            raise IndexLocked(
+                f"{ix.storage.folder}: another process is writing to this index (it holds "
+                "Whoosh's write lock); wait for it to finish. The lock ends with that "
+                "process, even if it is killed: deleting MAIN_WRITELOCK does not help"
+            )
+        try:
+            toc = ix._read_toc()
+            self.segments = [_own(segment, ix.storage.folder) for segment in toc.segments]
+        except BaseException:
+            self._lock.release()
+            raise
+        self.ix, self.folder = ix, Path(ix.storage.folder)
+        self.schema, self.generation = toc.schema, toc.generation
+        self.pool, self.procs = pool, procs
+        self.pending: list[tuple[Article, str] | None] = []
+        self._pending_at: dict[str, int] = {}
+
+    def add(self, article: Article, digest: str) -> None:
+        """Add an article (with its fingerprint) to the next commit."""
+        self._pending_at[article.id] = len(self.pending)
+        self.pending.append((article, digest))
+
+    def delete(self, article_id: str) -> int:
+        """Delete every live document with this id; return how many there were."""
+        found = 0
+        waiting = self._pending_at.pop(article_id, None)
+        if waiting is not None:
+            self.pending[waiting] = None
+            found += 1
+        term = article_id.encode("utf-8")
+        for segment in self.segments:
+            data = arrays_of(self.folder, segment)
+            index = data.find("id", term)
+            if index is None:
+                continue
+            for docnum in data.docs("id", index).tolist():
+                if not segment.is_deleted(docnum):
+                    segment.delete_document(docnum)
+                    found += 1
+        return found
+
+    def commit(self) -> None:
+        """Write the added articles and the deletions as the index's next version."""
+        try:
+            documents = [d for d in self.pending if d is not None]
+            segments = self.segments + (self._build(documents) if documents else [])
+            segments = apply_policy(self.folder, self.ix.indexname, segments)
+            generation = self.generation + 1
+            TOC(self.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
+            clean_files(self.ix.storage, self.ix.indexname, generation, segments)
+        finally:
+            self._lock.release()
+
+    def cancel(self) -> None:
+        """Drop every change; files a commit left half-written go with the next write."""
+        self._lock.release()
+
+    def _build(self, documents: list[tuple[Article, str]]) -> list[FouilleSegment]:
+        name = self.ix.indexname
+        if self.pool is None or self.procs < 2 or len(documents) < SPLIT_FROM:
+            return [build_segment(self.folder, name, documents)]
+        size = -(-len(documents) // self.procs)
+        parts = [documents[i : i + size] for i in range(0, len(documents), size)]
+        jobs = [self.pool.submit(build_segment, self.folder, name, part) for part in parts]
+        return [job.result() for job in jobs]
+
+
+def _own(segment, folder) -> FouilleSegment:
+    """Return a copy of a committed segment whose deletions this writer may change."""
+    if not isinstance(segment, FouilleSegment) or getattr(segment, "format", None) != FORMAT:
+        raise IndexIncompatible(
+            f"{folder}: this index was built by another version of Fouille (its segments "
+            "are in another format); rebuild it with: fouille index --rebuild PATH"
+        )
+    mine = copy.copy(segment)
+    mine._deleted = set(segment._deleted) if segment._deleted else None
+    return mine
