@@ -298,16 +298,14 @@ def index_terms(text: str) -> tuple[list[str], list[int]]:
     """Return the index terms of a text with their positions, as FrenchAnalyzer gives them.
 
     The same tokens, faster: the filters handle each word on its own, so each distinct word
-    goes through them once (``_word_terms``) and a text is a walk over its words.
+    goes through them once (``word_terms``) and a text is a walk over its words.
 
     >>> index_terms("L’été des cyber-sécurités")
     (['ete', 'cyb', 'cybersecurit', 'securit'], [0, 1, 1, 2])
     """
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
     terms, positions, position = [], [], 0
-    for word in _WORD.findall(text):
-        pieces, advance = _word_terms(word)
+    for word in words(text):
+        pieces, advance = word_terms(word)
         for term, offset in pieces:
             terms.append(term)
             positions.append(position + offset)
@@ -315,9 +313,26 @@ def index_terms(text: str) -> tuple[list[str], list[int]]:
     return terms, positions
 
 
+def words(text: str) -> list[str]:
+    """Return the words of a text as the analyzers cut them, before any filter.
+
+    >>> words("L’été des cyber-sécurités.")
+    ['L’été', 'des', 'cyber-sécurités']
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _WORD.findall(text)
+
+
 @lru_cache(maxsize=500_000)
-def _word_terms(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
+def word_terms(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
     """Return one word's terms with their positions from 0, and how far it moves the next."""
+    if not _HYPHEN.search(word):
+        # No compound (most words): the filters reduce to these steps.
+        text = _elided(word).lower()
+        if "œ" in text or "æ" in text:
+            text = text.replace("œ", "oe").replace("æ", "ae")
+        return ((), 0) if text in STOPWORDS else (((stem(fold_accents(text)), 0),), 1)
     pieces = tuple((t.text, t.pos) for t in _ANALYZER(word, positions=True))
     return pieces, max((offset for _, offset in pieces), default=-1) + 1
 
@@ -328,14 +343,24 @@ def vocabulary_words(text: str) -> list[str]:
     >>> vocabulary_words("L’été des Cyber-sécurités")
     ['été', 'cyber-sécurités']
     """
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return [term for word in _WORD.findall(text) for term in _vocabulary_word(word)]
+    return [term for word in words(text) for term in vocabulary_word(word)]
 
 
 @lru_cache(maxsize=500_000)
-def _vocabulary_word(word: str) -> tuple[str, ...]:
-    return tuple(t.text for t in _WORDS(word))
+def vocabulary_word(word: str) -> tuple[str, ...]:
+    """Return what WordAnalyzer makes of one word: itself in lowercase, or nothing."""
+    text = _elided(word).lower()
+    return () if text in STOPWORDS else (text,)
+
+
+def _elided(word: str) -> str:
+    """Return a word as ElisionFilter leaves it: without its elided prefix, apostrophes as '."""
+    cut = _APOSTROPHE.search(word)
+    if cut is None:
+        return word
+    if word[: cut.start()].lower() in ELISIONS:
+        word = word[cut.end() :]
+    return _APOSTROPHE.sub("'", word)
 
 
 def analyze(text: str) -> list[str]:
@@ -358,13 +383,11 @@ def written_forms(text: str) -> list[str]:
     >>> written_forms("Les élections municipales d’Île-de-France")
     ['elections', 'municipales', 'ile-de-france', 'ile', 'france']
     """
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return [form for word in _WORD.findall(text) for form in _written(word)]
+    return [form for word in words(text) for form in word_forms(word)]
 
 
 @lru_cache(maxsize=200_000)
-def _written(word: str) -> tuple[str, ...]:
+def word_forms(word: str) -> tuple[str, ...]:
     """Return a word's written forms: none for a function word, its parts too if hyphenated."""
     cut = _APOSTROPHE.search(word)
     if cut is not None:

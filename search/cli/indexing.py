@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,9 +36,9 @@ from .base import cli, index_option, print_errors, reported
 @click.option(
     "--procs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes that analyse and write articles (2 uses two cores).",
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Processes that analyse and write articles (1: all in this one).",
 )
 @reported
 def index_command(

@@ -128,10 +128,11 @@ def unpack_runs(
             read |= runs.data[places + byte].astype(np.uint64) << np.uint64(8 * byte)
         values[chosen] = read.astype(np.int64)
     if runs.deltas and total:
-        cuts = firsts[lengths > 0]
-        if restarts is not None and len(restarts):
-            cuts = np.union1d(cuts, restarts)
-        values = segmented_cumsum(values, cuts)
+        cuts = np.zeros(total, dtype=bool)
+        cuts[firsts[lengths > 0]] = True
+        if restarts is not None:
+            cuts[restarts] = True
+        values = segmented_cumsum(values, np.flatnonzero(cuts))
     return values, lengths
 
 

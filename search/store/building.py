@@ -1,10 +1,11 @@
 """Write a batch of articles as one segment: analysed once, inverted with numpy.
 
-Each article's fields are analysed into term ids and positions appended to flat lists; the
-lists are then sorted by term (in byte order, as Whoosh sorts terms), document and position
-with one stable ``argsort`` a field, and cut into runs (``arrays.pack_runs``). Long text fields
-go through the French analyzer's word cache (``index_terms``); short ones (names, labels,
-ids, dates) through Whoosh's own field analysis, remembered by value since they repeat.
+The title, lead and text are cut into words, numbered through the process's ``Lexicon`` (a
+word is analysed the first time it is met) and turned into tokens with numpy; short fields
+(names, labels, ids, dates) go through Whoosh's own field analysis, remembered by value since
+they repeat. Each field's tokens are then sorted by term (in byte order, as Whoosh sorts
+terms), document and position with one stable ``argsort`` and cut into runs
+(``arrays.pack_runs``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.numeric import length_to_byte
 
-from ..analysis.french import fold_accents, index_terms, vocabulary_words, written_forms
+from ..analysis.french import fold_accents, words
 from ..models import Article
 from . import duplicates
 from .arrays import pack_runs, strings, write_arrays
 from .codec import FouilleSegment
+from .lexicon import Lexicon, Terms
 from .schema import build_schema
 from .segment import FORMAT, NO_DATE, timestamp
 
@@ -31,92 +33,139 @@ from .segment import FORMAT, NO_DATE, timestamp
 # BM25F's length normalisation (and every score) is the same as with Whoosh's own writer.
 _LENGTH_BYTES = np.array([length_to_byte(n) for n in range(1 << 17)], dtype=np.uint8)
 LABELS = ("section", "author_label", "source_label", "year")
-# Fields analysed by fast paths; every other indexed field by Whoosh's field.index().
 TEXT = ("title", "summary", "body")
+# Fields of a few words (``_short_values`` gives their values): those whose value is their one
+# term, and those Whoosh's own analysis cuts (names, comma-separated tags).
+_WHOLE = ("id", "fingerprint", "section", "author_label", "source_label", "section_key", "year")
+_ANALYSED = ("author", "source", "tags", "tag_keys")
+_SHORT = _WHOLE + _ANALYSED
 
 
 @dataclass
-class _FieldPostings:
-    """One field's postings in a batch, token by token, in document order."""
+class Tokens:
+    """A field's tokens in a batch: term numbers (in terms), documents, positions if kept."""
 
-    vocabulary: dict[str, int]
-    terms: list[int]
-    docs: list[int]
-    positions: list[int] | None
-    lengths: list[int] | None
+    terms: list[str]
+    numbers: np.ndarray
+    docs: np.ndarray
+    positions: np.ndarray | None = None
 
 
 def build_segment(
     folder: Path, indexname: str, documents: Sequence[tuple[Article, str]]
 ) -> FouilleSegment:
     """Write the articles (with their fingerprints) as a new segment in folder; return it."""
-    schema = build_schema()
     segment = FouilleSegment(indexname, len(documents))
-    postings = {
-        name: _FieldPostings(
-            {},
-            [],
-            [],
-            [] if field.format.supports("positions") else None,
-            [] if field.scorable else None,
-        )
-        for name, field in schema.items()
-        if field.indexed
-    }
-    for docnum, (article, digest) in enumerate(documents):
-        for name, (terms, positions) in _analysed(article, digest).items():
-            _append(postings[name], docnum, terms, positions)
+    articles = [article for article, _ in documents]
+    found, signatures, signed = _word_fields(articles)
+    found |= _short_fields(documents)
     arrays: dict[str, np.ndarray] = {}
     fields_meta = {}
-    for name, found in postings.items():
-        field = schema[name]
-        fields_meta[name] = _field_arrays(
-            arrays, name, found, len(documents), field.format.supports("frequency")
-        )
+    for name, field in _SCHEMA.items():
+        if field.indexed:
+            tokens = found.get(name) or Tokens([], np.zeros(0, np.int64), np.zeros(0, np.int64))
+            fields_meta[name] = _field_arrays(arrays, name, tokens, len(documents), field)
     arrays.update(_columns(documents))
+    arrays["col.minhash"], arrays["col.signed"] = signatures, signed.astype(np.uint8)
     arrays.update(_stored(documents))
     meta = {"format": FORMAT, "docs": len(documents), "fields": fields_meta}
     write_arrays(segment.data_path(folder), arrays, meta)
     return segment
 
 
-def _analysed(article: Article, digest: str) -> dict[str, tuple[list, list | None]]:
-    """Return each indexed field's terms (and positions, where kept) for one article."""
-    found = {name: index_terms(getattr(article, name)) for name in TEXT}
-    forms = written_forms(f"{article.title}\n{article.summary}\n{article.body}")
-    found["forms"] = (list(dict.fromkeys(forms)), None)
-    found["words"] = (vocabulary_words(f"{article.title}\n{article.summary}"), None)
-    found["id"] = ([article.id], None)
-    found["fingerprint"] = ([digest], None)
-    tags = ",".join(article.tags)
-    small = {
+def _word_fields(articles: list[Article]) -> tuple[dict[str, Tokens], np.ndarray, np.ndarray]:
+    """Return the tokens of the title, lead and text, of the written forms and of the words.
+
+    Also return each article's MinHash signature (of its text, else of its lead), and whether
+    it has one (``duplicates.py``).
+    """
+    numbered = {
+        name: _LEXICON.number([words(getattr(a, name)) for a in articles]) for name in TEXT
+    }
+    found = {}
+    for name, (numbers, counts) in numbered.items():
+        terms, docs, positions = _LEXICON.stem_tokens(numbers, counts)
+        found[name] = Tokens(_LEXICON.stems.terms, terms, docs, positions)
+    texts = {
+        name: np.repeat(np.arange(len(articles)), counts) for name, (_, counts) in numbered.items()
+    }
+    every = np.concatenate([numbered[name][0] for name in TEXT])
+    owners = np.concatenate([texts[name] for name in TEXT])
+    terms, docs = _LEXICON.form_tokens(every, owners)
+    found["forms"] = Tokens(_LEXICON.forms.terms, terms, docs)
+    heading = ("title", "summary")
+    terms, docs = _LEXICON.vocabulary_tokens(
+        np.concatenate([numbered[n][0] for n in heading]),
+        np.concatenate([texts[n] for n in heading]),
+    )
+    found["words"] = Tokens(_LEXICON.vocabulary.terms, terms, docs)
+    # The text, else the lead: split each field's numbers by article and choose.
+    parts = {
+        name: np.split(numbered[name][0], np.cumsum(numbered[name][1])[:-1])
+        for name in ("summary", "body")
+    }
+    chosen = [parts["body" if a.body else "summary"][i] for i, a in enumerate(articles)]
+    hashes, counts = _LEXICON.shingle_words(
+        np.concatenate(chosen) if chosen else np.zeros(0, np.int64),
+        np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)),
+    )
+    signatures, signed = duplicates.signatures(hashes, counts)
+    return found, signatures, signed
+
+
+def _short_fields(documents: Sequence[tuple[Article, str]]) -> dict[str, Tokens]:
+    """Return the tokens of the fields of a few words: names, labels, keys, ids, dates."""
+    tables = {name: Terms() for name in _SHORT}
+    numbers = {name: [] for name in _SHORT}
+    docs = {name: [] for name in _SHORT}
+    positions = {name: [] for name in _SHORT}
+    for docnum, (article, digest) in enumerate(documents):
+        for name, value in _short_values(article, digest).items():
+            if value == "":
+                continue
+            terms, places = ([value], None) if name in _WHOLE else _short_field(name, value)
+            number = tables[name].number
+            numbers[name].extend(number(term) for term in terms)
+            docs[name].extend([docnum] * len(terms))
+            if places is not None:
+                positions[name].extend(places)
+    return {
+        name: Tokens(
+            tables[name].terms,
+            np.asarray(numbers[name], dtype=np.int64),
+            np.asarray(docs[name], dtype=np.int64),
+            np.asarray(positions[name], dtype=np.int64)
+            if _SCHEMA[name].format.supports("positions")
+            else None,
+        )
+        for name in _SHORT
+    }
+
+
+def _short_values(article: Article, digest: str) -> dict:
+    return {
+        "id": article.id,
+        "fingerprint": digest,
         "author": article.author,
         "source": article.source,
         "section": article.section,
-        "tags": tags,
+        "tags": ",".join(article.tags),
         "author_label": article.author,
         "source_label": article.source,
         "section_key": fold_accents(article.section.lower()),
         "tag_keys": ",".join(fold_accents(tag.lower()) for tag in article.tags),
         "year": str(article.published.year) if article.published else "",
     }
-    for name, value in small.items():
-        if value:
-            found[name] = _small_field(name, value)
-    if article.published is not None:
-        found["published"] = _small_field("published", article.published)
-    return found
 
 
 @lru_cache(maxsize=100_000)
-def _small_field(name: str, value) -> tuple[list[str], list[int] | None]:
+def _short_field(name: str, value) -> tuple[list[str], list[int] | None]:
     """Return the terms (and positions) Whoosh's own analysis gives a short value."""
     field = _SCHEMA[name]
     terms, positions = [], []
     keeps_positions = field.format.supports("positions")
     for term, frequency, _, encoded in field.index(value):
-        # Dates are indexed as binary terms: kept byte for byte through the text.
-        text = term.decode("utf-8", "surrogateescape")
+        text = term.decode("utf-8")
         if keeps_positions:
             for position in field.format.decode_positions(encoded):
                 terms.append(text)
@@ -129,26 +178,20 @@ def _small_field(name: str, value) -> tuple[list[str], list[int] | None]:
     return terms, None
 
 
-def _append(found: _FieldPostings, docnum: int, terms: list, positions: list | None) -> None:
-    vocabulary = found.vocabulary
-    ids = [vocabulary.setdefault(term, len(vocabulary)) for term in terms]
-    found.terms.extend(ids)
-    found.docs.extend([docnum] * len(ids))
-    if found.positions is not None:
-        found.positions.extend(positions)
-    if found.lengths is not None:
-        found.lengths.append((docnum, len(ids)))
+def _field_arrays(arrays: dict, name: str, tokens: Tokens, doc_count: int, field) -> dict:
+    """Add one field's arrays; return what the segment's table says of the field.
 
-
-def _field_arrays(
-    arrays: dict, name: str, found: _FieldPostings, doc_count: int, frequencies: bool
-) -> dict:
-    """Add one field's arrays; return what the segment's table says of the field."""
-    vocabulary = sorted(found.vocabulary, key=_encoded)
-    rank = np.empty(len(vocabulary), dtype=np.int64)
-    rank[[found.vocabulary[term] for term in vocabulary]] = np.arange(len(vocabulary))
-    terms = rank[np.asarray(found.terms, dtype=np.int64)]
-    docs = np.asarray(found.docs, dtype=np.int64)
+    Publication dates are a column only: no query looks them up as terms.
+    """
+    frequencies = field.format.supports("frequency")
+    used, rank = np.unique(tokens.numbers, return_inverse=True)
+    vocabulary = [tokens.terms[number] for number in used.tolist()]
+    by_bytes = sorted(range(len(vocabulary)), key=lambda i: _encoded(vocabulary[i]))
+    order_of = np.empty(len(vocabulary), dtype=np.int64)
+    order_of[by_bytes] = np.arange(len(vocabulary))
+    terms = order_of[rank] if len(rank) else rank.astype(np.int64)
+    vocabulary = [vocabulary[i] for i in by_bytes]
+    docs = tokens.docs
     order = np.argsort(terms, kind="stable")
     terms, docs = terms[order], docs[order]
     # A posting per (term, document); tokens of one posting are adjacent after the sort.
@@ -164,15 +207,12 @@ def _field_arrays(
     add_runs(arrays, f"{name}.docs", pack_runs(posting_docs, df, deltas=True))
     if frequencies:
         add_runs(arrays, f"{name}.freqs", pack_runs(freqs, df, deltas=False))
-    meta = {"freqs": frequencies, "positions": found.positions is not None}
-    if found.positions is not None:
-        positions = np.asarray(found.positions, dtype=np.int64)[order]
+    meta = {"freqs": frequencies, "positions": tokens.positions is not None}
+    if tokens.positions is not None:
+        positions = tokens.positions[order]
         add_runs(arrays, f"{name}.pos", pack_runs(positions, cf, True, posting_starts))
-    if found.lengths is not None:
-        lengths = np.zeros(doc_count, dtype=np.int64)
-        for docnum, length in found.lengths:
-            lengths[docnum] += length
-        meta["length"] = add_lengths(arrays, name, lengths)
+    if field.scorable:
+        meta["length"] = add_lengths(arrays, name, np.bincount(docs, minlength=doc_count))
     return meta
 
 
@@ -198,7 +238,7 @@ def add_terms(arrays, name: str, encoded: list[bytes]) -> None:
 
 
 def _encoded(term: str) -> bytes:
-    return term.encode("utf-8", "surrogateescape")
+    return term.encode("utf-8")
 
 
 def add_runs(arrays: dict, prefix: str, runs) -> None:
@@ -240,15 +280,7 @@ def _columns(documents: Sequence[tuple[Article, str]]) -> dict[str, np.ndarray]:
     columns["col.fingerprint"], columns["col.fingerprint_ends"] = strings(
         [digest for _, digest in documents]
     )
-    signatures = [duplicates.signature(a.body or a.summary) for a in articles]
-    columns["col.signed"] = np.array([s is not None for s in signatures], dtype=np.uint8)
-    columns["col.minhash"] = np.array(
-        [s if s is not None else _UNSIGNED for s in signatures], dtype=np.uint16
-    ).reshape(len(articles), duplicates.PERMUTATIONS)
     return columns
-
-
-_UNSIGNED = np.zeros(duplicates.PERMUTATIONS, dtype=np.uint16)
 
 
 def add_names(columns: dict, prefix: str, names: list[str]) -> None:
@@ -286,3 +318,4 @@ def _stored_json(article: Article, digest: str) -> str:
 
 
 _SCHEMA = build_schema()
+_LEXICON = Lexicon()

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -35,6 +34,7 @@ from itertools import combinations
 import numpy as np
 
 from ..analysis.french import fold_accents
+from ..analysis.french import words as analysed_words
 
 SHINGLE = 5
 MIN_WORDS = 20
@@ -58,6 +58,8 @@ def _constants(name: str) -> np.ndarray:
 
 
 _MULTIPLIERS = _constants("fouille-minhash-a") | np.uint64(1)
+# Texts whose shingles are permuted at once: a few megabytes, which the caches hold.
+_TEXTS_AT_ONCE = 8
 _INCREMENTS = _constants("fouille-minhash-b")
 _SHIFT = np.uint64(1_000_003)
 
@@ -68,35 +70,64 @@ def words(text: str) -> list[str]:
     >>> words("L'été, domestique.Consternant !")
     ['l', 'ete', 'domestique', 'consternant']
     """
-    return [fold_accents(w.lower()) for w in _WORD.findall(unicodedata.normalize("NFC", text))]
+    return [fold_accents(w.lower()) for word in analysed_words(text) for w in _WORD.findall(word)]
 
 
-@lru_cache(maxsize=200_000)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(fold_accents(word.lower()).encode())
+@lru_cache(maxsize=500_000)
+def word_hashes(word: str) -> tuple[int, ...]:
+    """Return the hashes of the shingle words in one word of the analyzer (``l’été``: two)."""
+    return tuple(zlib.crc32(fold_accents(w.lower()).encode()) for w in _WORD.findall(word))
 
 
 def shingle_hashes(text: str) -> np.ndarray:
     """Return the distinct 32-bit hashes of text's shingles (none under MIN_WORDS words)."""
-    found = _WORD.findall(unicodedata.normalize("NFC", text))
-    if len(found) < MIN_WORDS:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = np.fromiter(map(_word_hash, found), np.uint64, len(found))
-    count = len(hashes) - SHINGLE + 1
-    mixed = np.zeros(count, dtype=np.uint64)
-    for offset in range(SHINGLE):
-        # Polynomial hash of the words in order, modulo 2**64 (uint64 arrays wrap silently).
-        mixed = mixed * _SHIFT + hashes[offset : offset + count]
-    return np.unique((mixed ^ (mixed >> np.uint64(32))) & _LOW32)
+    hashes = np.array([h for word in analysed_words(text) for h in word_hashes(word)], np.uint64)
+    shingles, _ = _shingles(hashes, np.array([len(hashes)]))
+    return np.unique(shingles)
 
 
 def signature(text: str) -> np.ndarray | None:
     """Return the MinHash signature of text's shingles, or None under MIN_WORDS words."""
-    hashes = shingle_hashes(text)
-    if not len(hashes):
-        return None
-    mixed = (hashes[:, None] * _MULTIPLIERS + _INCREMENTS) >> np.uint64(32)
-    return mixed.min(axis=0).astype(np.uint16)
+    hashes = np.array([h for word in analysed_words(text) for h in word_hashes(word)], np.uint64)
+    found, signed = signatures(hashes, np.array([len(hashes)]))
+    return found[0] if signed[0] else None
+
+
+def signatures(hashes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the MinHash signature of each text, and whether it has one (MIN_WORDS words).
+
+    Texts are given by their word hashes end to end, counts[i] words for text i; texts
+    without a signature get a row of zeros.
+    """
+    found = np.zeros((len(counts), PERMUTATIONS), dtype=np.uint16)
+    shingles, owners = _shingles(hashes.astype(np.uint64), counts)
+    bounds = np.searchsorted(owners, np.arange(0, len(counts), _TEXTS_AT_ONCE))
+    for start, end in zip(bounds, [*bounds[1:], len(owners)], strict=True):
+        if end <= start:
+            continue
+        mixed = np.multiply(shingles[start:end, None], _MULTIPLIERS)
+        mixed += _INCREMENTS
+        mixed >>= np.uint64(32)
+        group = owners[start:end]
+        firsts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        found[group[firsts]] = np.minimum.reduceat(mixed, firsts, axis=0).astype(np.uint16)
+    return found, counts >= MIN_WORDS
+
+
+def _shingles(hashes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the 32-bit hash of every shingle of the texts long enough, and its text."""
+    count = len(hashes) - SHINGLE + 1
+    if count < 1:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    mixed = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE):
+        # Polynomial hash of the words in order, modulo 2**64 (uint64 arrays wrap silently).
+        mixed = mixed * _SHIFT + hashes[offset : offset + count]
+    owners = np.repeat(np.arange(len(counts)), counts)[:count]
+    ends = np.cumsum(counts)
+    # A shingle lies within one text, of MIN_WORDS words or more.
+    valid = (np.arange(count) + SHINGLE <= ends[owners]) & (counts[owners] >= MIN_WORDS)
+    return ((mixed ^ (mixed >> np.uint64(32))) & _LOW32)[valid], owners[valid]
 
 
 def similarity(first: np.ndarray, second: np.ndarray) -> float:

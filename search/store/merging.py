@@ -15,7 +15,6 @@ posting at a time.
 
 from __future__ import annotations
 
-import heapq
 import math
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import numpy as np
 from .arrays import ArrayWriter, Runs, pack_runs, unpack_runs
 from .building import LABELS, add_lengths, add_names, add_terms
 from .codec import FouilleSegment, arrays_of
-from .segment import FORMAT, SegmentData
+from .segment import FORMAT
 
 FACTOR = 4
 BASE = 4_000
@@ -161,30 +160,44 @@ class _RunsOut:
 
 def _merged_terms(name: str, datas: list) -> tuple[list[bytes], list[np.ndarray]]:
     """Return the union of the sources' terms in byte order, and each source's rank of it."""
-
-    def ranked(number: int, data: SegmentData):
-        data_terms, ends = data.arrays[f"{name}.terms"], data.arrays[f"{name}.term_ends"]
-        raw = bytes(data_terms)
-        start = 0
-        for rank, end in enumerate(ends.tolist()):
-            yield raw[start:end], number, rank
-            start = end
-
-    sources = [ranked(n, d) for n, d in enumerate(datas) if name in d.fields]
-    terms: list[bytes] = []
-    ranks: list[list[tuple[int, int]]] = [[] for _ in datas]
-    for term, number, rank in heapq.merge(*sources):
-        if not terms or terms[-1] != term:
-            terms.append(term)
-        ranks[number].append((len(terms) - 1, rank))
-    places = []
-    for found in ranks:
-        place = np.full(len(terms), -1, dtype=np.int64)
-        if found:
-            merged, own = np.array(found, dtype=np.int64).T
-            place[merged] = own
-        places.append(place)
+    present = [(n, d) for n, d in enumerate(datas) if name in d.fields]
+    blocks = [(d.arrays[f"{name}.terms"], d.arrays[f"{name}.term_ends"]) for _, d in present]
+    counts = [len(ends) for _, ends in blocks]
+    width = max((int(np.diff(ends, prepend=0).max(initial=0)) for _, ends in blocks), default=0)
+    if sum(counts) * max(width, 1) <= _PADDED_BYTES and not any((b == 0).any() for b, _ in blocks):
+        merged, inverse = np.unique(_padded(blocks, width), return_inverse=True)
+        terms = merged.tolist()
+    else:
+        # Terms too long to pad, or holding NUL bytes that padding would confuse: in Python.
+        terms = sorted({bytes(b[s:e]) for b, ends in blocks for s, e in _bounds(ends)})
+        rank = {term: number for number, term in enumerate(terms)}
+        inverse = np.array([rank[bytes(b[s:e])] for b, ends in blocks for s, e in _bounds(ends)])
+    places = [np.full(len(terms), -1, dtype=np.int64) for _ in datas]
+    offset = 0
+    for (number, _), count in zip(present, counts, strict=True):
+        places[number][inverse[offset : offset + count]] = np.arange(count)
+        offset += count
     return terms, places
+
+
+# Terms are sorted as fixed-width byte strings (one numpy sort) when they fit in this much.
+_PADDED_BYTES = 256 * 1024 * 1024
+
+
+def _padded(blocks: list, width: int) -> np.ndarray:
+    """Return the terms of every block as one array of NUL-padded byte strings."""
+    lengths = np.concatenate([np.diff(ends.astype(np.int64), prepend=0) for _, ends in blocks])
+    data = np.concatenate([np.asarray(b) for b, _ in blocks])
+    padded = np.zeros((len(lengths), max(width, 1)), dtype=np.uint8)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    columns = np.arange(len(data)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    padded[rows, columns] = data
+    return padded.view(f"S{max(width, 1)}").ravel()
+
+
+def _bounds(ends: np.ndarray):
+    values = ends.tolist()
+    return zip([0, *values[:-1]], values, strict=True)
 
 
 def _chunks(datas: list, name: str, places: list, count: int):

@@ -324,6 +324,7 @@ class Snapshot:
         codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
         return LabelLists(names, starts, codes, owners)
 
+
 def _all_terms(data: SegmentData, fieldname: str) -> list[str]:
     """Return every term of a field in a segment, as text."""
     if not data.term_count(fieldname):
