@@ -192,7 +192,8 @@ def _field_arrays(arrays: dict, name: str, tokens: Tokens, doc_count: int, field
     terms = order_of[rank] if len(rank) else rank.astype(np.int64)
     vocabulary = [vocabulary[i] for i in by_bytes]
     docs = tokens.docs
-    order = np.argsort(terms, kind="stable")
+    # By term, then document; stable, so that a document's positions stay in order.
+    order = np.argsort(terms * max(doc_count, 1) + docs, kind="stable")
     terms, docs = terms[order], docs[order]
     # A posting per (term, document); tokens of one posting are adjacent after the sort.
     new_posting = np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])][: len(terms)]

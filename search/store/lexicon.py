@@ -79,11 +79,13 @@ class Lexicon:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return the French terms of numbered words, with each one's text and position."""
         arrays = self._current()
+        if not len(words):
+            return words, words, words
         advance = arrays["advance"][words]
         # A word's position: the advances of the words before it in its own text.
         before = np.cumsum(advance) - advance
         firsts = np.cumsum(counts) - counts
-        starts_of_text = np.repeat(before[np.minimum(firsts, max(len(before) - 1, 0))], counts)
+        starts_of_text = np.repeat(before[np.minimum(firsts, len(before) - 1)], counts)
         word_position = before - starts_of_text
         pieces, word = _expand(arrays["stem_start"], words)
         texts = np.repeat(np.arange(len(counts)), counts)

@@ -276,32 +276,37 @@ def _merge_columns(writer: ArrayWriter, datas: list, renumber: list) -> None:
     """Write the per-document columns and stored fields of the live articles."""
     pairs = list(zip(datas, renumber, strict=True))
     for name in LABELS:
-        names = sorted({n for d, _ in pairs for n in d.labels(name)[0]})
-        code = {label: number for number, label in enumerate(names)}
-        codes = []
-        for data, numbers in pairs:
-            own, own_codes = data.labels(name)
-            table = np.array([code[n] for n in own] + [-1], dtype=np.int32)
-            codes.append(table[_live(own_codes, numbers)])
-        writer.add(f"col.{name}.codes", np.concatenate(codes))
+        labels = [(d.labels(name)[0], _live(d.labels(name)[1], r)) for d, r in pairs]
+        names, codes = _recoded(labels)
+        writer.add(f"col.{name}.codes", codes)
         add_names(writer, f"col.{name}", names)
-    names = sorted({n for d, _ in pairs for n in d.label_lists("tags")[0]})
-    code = {label: number for number, label in enumerate(names)}
-    counts, codes = [], []
+    lists, counts = [], []
     for data, numbers in pairs:
         own, starts, own_codes = data.label_lists("tags")
-        table = np.array([code[n] for n in own] + [-1], dtype=np.int32)
         sizes = np.diff(starts.astype(np.int64))
         owner = np.repeat(numbers, sizes)
         counts.append(sizes[numbers >= 0])
-        codes.append(table[np.asarray(own_codes)[owner >= 0]])
-    writer.add("col.tags.starts", np.concatenate([[0], np.cumsum(np.concatenate(counts))]))
-    writer.add("col.tags.codes", np.concatenate(codes).astype(np.int32))
+        lists.append((own, np.asarray(own_codes)[owner >= 0]))
+    names, codes = _recoded(lists)
+    starts = np.concatenate([[0], np.cumsum(np.concatenate(counts))]).astype(np.uint64)
+    writer.add("col.tags.starts", starts)
+    writer.add("col.tags.codes", codes)
     add_names(writer, "col.tags", names)
     for name in ("col.published", "col.minhash", "col.signed"):
         writer.add(name, np.concatenate([_live(d.arrays[name], r) for d, r in pairs]))
     for name in ("col.id", "col.fingerprint", "stored"):
         _merge_strings(writer, name, pairs)
+
+
+def _recoded(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.ndarray]:
+    """Return the names the codes of several segments use, sorted, and the codes renumbered."""
+    used = sorted({names[c] for names, codes in parts for c in set(codes.tolist()) if c >= 0})
+    number = {name: code for code, name in enumerate(used)}
+    recoded = [
+        np.array([number.get(n, -1) for n in names] + [-1], dtype=np.int32)[codes]
+        for names, codes in parts
+    ]
+    return used, np.concatenate(recoded).astype(np.int32)
 
 
 def _merge_strings(writer: ArrayWriter, name: str, pairs: list) -> None:
