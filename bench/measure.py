@@ -27,11 +27,20 @@ class Summary:
 
 @dataclass(frozen=True)
 class Run:
-    """What one command took: wall seconds, CPU seconds and peak memory of its processes."""
+    """What one command took: wall seconds, CPU seconds and peak memory of its processes.
+
+    samples holds (seconds since start, MB) readings; output, what it printed.
+    """
 
     seconds: float
     cpu_seconds: float
     peak_mb: float
+    samples: tuple[tuple[float, float], ...] = ()
+    output: str = ""
+
+    def peak_until(self, seconds: float) -> float:
+        """Return the peak memory of the readings taken in the first seconds of the run."""
+        return max((mb for at, mb in self.samples if at <= seconds), default=0.0)
 
 
 def summary(values: list[float]) -> Summary:
@@ -59,9 +68,9 @@ def run_measured(command: list[str], interval: float = 0.2) -> Run:
     cpu_before = _children_cpu()
     started = time.perf_counter()
     # A file, not a pipe: a progress bar would fill a pipe nobody reads and stall the command.
-    errors = tempfile.TemporaryFile("w+")
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-    peak = 0
+    errors, output = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    process = psutil.Popen(command, stdout=output, stderr=errors)
+    peak, samples = 0, []
     while process.poll() is None:
         rss = 0
         for member in [process, *_children(process)]:
@@ -70,12 +79,14 @@ def run_measured(command: list[str], interval: float = 0.2) -> Run:
             except psutil.Error:
                 continue  # It ended between the listing and the reading.
         peak = max(peak, rss)
+        samples.append((time.perf_counter() - started, rss / 2**20))
         time.sleep(interval)
     seconds = time.perf_counter() - started
     if process.returncode:
         errors.seek(0)
         raise subprocess.CalledProcessError(process.returncode, command, stderr=errors.read())
-    return Run(seconds, _children_cpu() - cpu_before, peak / 2**20)
+    output.seek(0)
+    return Run(seconds, _children_cpu() - cpu_before, peak / 2**20, tuple(samples), output.read())
 
 
 def _children_cpu() -> float:
@@ -92,8 +103,8 @@ def _children(process) -> list:
         return []
 
 
-def directory_mb(path) -> float:
-    """Return the size in MB of the files under path."""
+def directory_mb(path, pattern: str = "*") -> float:
+    """Return the size in MB of the files under path whose names match pattern."""
     from pathlib import Path
 
-    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 2**20
+    return sum(f.stat().st_size for f in Path(path).rglob(pattern) if f.is_file()) / 2**20

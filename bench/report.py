@@ -52,6 +52,30 @@ def _indexing(size: int, rows: dict) -> list[str]:
             f"| {name} | {_cell(row['docs_per_s'])} | {_cell(row['docs_per_cpu_s'])} | "
             f"{_cell(row['peak_mb'])} | {row['size_mb']:,.0f} | {ratio:,.1f}× |"
         )
+    return lines + [""] + _phases(size, rows)
+
+
+def _phases(size: int, rows: dict) -> list[str]:
+    fts5 = rows.get("sqlite-fts5-1", {}).get("size_mb")
+    lines = [
+        f"**Fouille at {size:,} documents, phase by phase**: the topic fit ends the run; "
+        "index MB counts Whoosh's table of contents and the segments, beside MB the files "
+        "beside them (sources, duplicates, topics)",
+        "",
+        "| build | docs/s without the topic fit | topic fit s | duplicates s | "
+        "peak MB without the fit | index MB | beside MB | index ÷ FTS5 table |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in rows.items():
+        if "index_mb" not in row:
+            continue
+        ratio = f"{row['index_mb'] / fts5:.2f}" if fts5 else "—"
+        lines.append(
+            f"| {name} | {_cell(row['docs_per_s_without_topics'])} | "
+            f"{_cell(row['topics_s'], 1)} | {_cell(row['duplicates_s'], 1)} | "
+            f"{_cell(row['peak_mb_without_topics'])} | {row['index_mb']:,.0f} | "
+            f"{row['beside_mb']:,.0f} | {ratio} |"
+        )
     return lines
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -103,12 +104,39 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
             "peak_mb": asdict(summary([run.peak_mb for run in runs])),
             "size_mb": directory_mb(target),
         }
+        if label.startswith("fouille"):
+            rows[label] |= _phases(runs, size, target)
     results["sizes"][size] = {"indexing": rows}
     return {
         "fouille": work / "fouille-all",
         "sqlite-fts5": work / "sqlite-fts5-1",
         "tantivy": work / ("tantivy-1" if CORES == 1 else "tantivy-all"),
     }
+
+
+def _phases(runs: list, size: int, target: Path) -> dict:
+    """Return Fouille's figures without the topic fit, which ends the run, and its files."""
+    fits = [_seconds(run.output, "Topics: fitted") for run in runs]
+    return {
+        "topics_s": asdict(summary(fits)),
+        "duplicates_s": asdict(summary([_seconds(run.output, "Duplicates:") for run in runs])),
+        "docs_per_s_without_topics": asdict(
+            summary([size / (run.seconds - fit) for run, fit in zip(runs, fits, strict=True)])
+        ),
+        "peak_mb_without_topics": asdict(
+            summary(
+                [run.peak_until(run.seconds - fit) for run, fit in zip(runs, fits, strict=True)]
+            )
+        ),
+        "index_mb": directory_mb(target, "*MAIN*"),
+        "beside_mb": directory_mb(target, "fouille-*"),
+    }
+
+
+def _seconds(output: str, line: str) -> float:
+    """Return the seconds that ``fouille index`` reports at the end of a line, 0 without it."""
+    found = re.search(rf"^{re.escape(line)}.*?([0-9.,]+) s\)", output, re.M)
+    return float(found[1].replace(",", "")) if found else 0.0
 
 
 def _latency_all(indexes: dict, sets: dict, runs: int) -> dict:

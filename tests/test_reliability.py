@@ -21,8 +21,8 @@ from search import Archive
 from search.store.topics import load_topics
 
 FOUILLE = Path(sys.executable).with_name("fouille")
-BATCH = 300
-ARTICLES = 1_500  # five commits, then duplicates and a topic space (1,000 articles or more)
+BATCH = 1_000
+ARTICLES = 3_000  # three commits of two segments each (two processes), then the end phase
 
 
 def generated(count: int, seed: int = 7) -> list[dict]:
@@ -64,16 +64,45 @@ def count(index: Path) -> int:
         archive.close()
 
 
-def kill_during(command: list, moment) -> None:
-    """Run command and kill -9 it as soon as moment(seconds since start) is true."""
+def kill_during(command: list, moment) -> list[int]:
+    """Run command and kill -9 it as soon as moment(seconds since start) is true.
+
+    Return the processes it had started by then (its workers).
+    """
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    started = time.monotonic()
+    started, helpers = time.monotonic(), []
     while process.poll() is None:
+        helpers = descendants(process.pid) or helpers
         if moment(time.monotonic() - started):
             process.send_signal(signal.SIGKILL)
             break
         time.sleep(0.02)
     process.wait()
+    return helpers
+
+
+def descendants(pid: int) -> list[int]:
+    """Return the processes below pid (Linux's /proc), empty where that cannot be read."""
+    found, todo = [], [pid]
+    while todo:
+        children = Path(f"/proc/{todo.pop()}/task")
+        for task in children.glob("*/children") if children.exists() else []:
+            try:
+                more = [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+            found += more
+            todo += more
+    return found
+
+
+def alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        # A zombie has ended; only its parent's wait is missing.
+        return stat.read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 @pytest.mark.parametrize(
@@ -99,7 +128,12 @@ def test_killed_indexing_keeps_every_committed_batch_and_the_next_run_completes(
         # space is being fitted.
         return (index / "fouille-duplicates.json").exists()
 
-    kill_during(index_command(corpus, index), moment)
+    helpers = kill_during(index_command(corpus, index), moment)
+    # The worker processes end with the indexing process, never left running for nothing.
+    deadline = time.monotonic() + 10
+    while any(map(alive, helpers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if alive(pid)]
     if any(index.glob("_MAIN_*.toc")):
         kept = count(index)
         # Whole batches only: a crash loses the open batch, nothing committed before it.

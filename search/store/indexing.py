@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -323,7 +325,12 @@ class Batch:
     def _open(self) -> SegmentWriter:
         if self.writer is None:
             if self.procs > 1 and self.pool is None:
-                self.pool = ProcessPoolExecutor(self.procs, mp_context=_WORKERS)
+                self.pool = ProcessPoolExecutor(
+                    self.procs,
+                    mp_context=_WORKERS,
+                    initializer=_end_with,
+                    initargs=(os.getpid(),),
+                )
             self.writer = SegmentWriter(self.ix, self.pool, self.procs)
         return self.writer
 
@@ -331,6 +338,21 @@ class Batch:
         self.pending += 1
         if self.pending >= self.batch_size:
             self.commit()
+
+
+def _end_with(parent: int) -> None:
+    """Make this worker process end as soon as the indexing process does, however it ends."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                # Killed (kill -9, a crash): nobody will ever send this worker more work.
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 # Worker processes start from a server that has imported the indexing code already (fork is

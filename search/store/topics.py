@@ -216,31 +216,41 @@ def _aligned(reader, topics: Topics) -> TopicVectors:
 
 
 def _count_matrix(reader):
-    """Return the documents × stems matrix of BM25F-weighted frequencies, and the stems."""
-    columns: dict[str, int] = {}
-    rows, cols, values = [], [], []
+    """Return the documents × stems matrix of BM25F-weighted frequencies, and the stems.
+
+    Stems are in byte order: the space depends on the archive, not on how its segments
+    happen to be cut.
+    """
     segments = reader_segments(reader)
-    for fieldname, weight in TEXT_FIELDS.items():
-        for data, _, base in segments:
-            count = data.term_count(fieldname)
-            if not count:
-                continue
-            terms = [_text(data.term_at(fieldname, i)) for i in range(count)]
-            ids = np.array([columns.setdefault(term, len(columns)) for term in terms])
-            docs, df = unpack_runs(data._runs(fieldname, "docs"), 0, count)
-            freqs = unpack_runs(data._runs(fieldname, "freqs"), 0, count)[0]
-            rows.append(docs + base)
-            cols.append(np.repeat(ids, df))
-            values.append(weight * freqs.astype(np.float32))
+    found = [
+        (data, base, weight, _all_terms(data, fieldname), fieldname)
+        for fieldname, weight in TEXT_FIELDS.items()
+        for data, _, base in segments
+        if data.term_count(fieldname)
+    ]
+    stems = sorted({term for *_, terms, _ in found for term in terms})
+    column = {stem: number for number, stem in enumerate(stems)}
+    rows, cols, values = [], [], []
+    for data, base, weight, terms, fieldname in found:
+        count = len(terms)
+        docs, df = unpack_runs(data._runs(fieldname, "docs"), 0, count)
+        freqs = unpack_runs(data._runs(fieldname, "freqs"), 0, count)[0]
+        rows.append(docs + base)
+        cols.append(np.repeat(np.array([column[term] for term in terms]), df))
+        values.append(weight * freqs.astype(np.float32))
     size = reader.doc_count_all()
     if not rows:
         return sparse.csr_matrix((size, 0), dtype=np.float32), []
     matrix = sparse.csr_matrix(
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(size, len(columns)),
+        shape=(size, len(stems)),
     )
     matrix.sum_duplicates()
-    return matrix, list(columns)
+    return matrix, stems
+
+
+def _all_terms(data, fieldname: str) -> list[str]:
+    return [_text(data.term_at(fieldname, i)) for i in range(data.term_count(fieldname))]
 
 
 def _randomized_basis(matrix, dimensions: int) -> np.ndarray:
