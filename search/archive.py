@@ -228,7 +228,7 @@ class Archive:
             if docnum is None:
                 raise ArticleNotFound(f"no article has the id {article_id!r}")
             copies = self._copies.get(searcher, self._generation)
-            return related_articles(searcher, docnum, copies, limit)
+            return related_articles(self._arrays(), docnum, copies, limit)
 
     def export_results(
         self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from whoosh import query as wq
+import numpy as np
 from whoosh.support.levenshtein import damerau_levenshtein, distance
 
 from ..analysis.french import analyze, fold_accents, stem
@@ -12,7 +12,7 @@ from ..models import Completion
 from ..store.schema import TEXT_FIELDS
 from ..store.snapshot import Snapshot
 from .query import Parsed
-from .scoring import MAX_EXPANSIONS
+from .scoring import MAX_EXPANSIONS, bm25
 
 WORDS = "words"
 
@@ -82,10 +82,12 @@ def complete(snapshot: Snapshot, text: str, limit: int = 6) -> Completion:
     started = snapshot.expand("title", prefix, MAX_EXPANSIONS)[0]
     if not started:
         return Completion(text, words, ())
-    query = wq.And(
-        [wq.Term("title", t) for t in analyze(head)]
-        + [wq.Or([wq.Term("title", t) for t in started])]
-    )
-    hits = snapshot.searcher.search(query, limit=limit)
-    titles = tuple((hit["id"], hit["title"]) for hit in hits)
-    return Completion(text, words, titles)
+    # Titles holding every word before the last and a word the last one begins.
+    held = [snapshot.holders("title", term) for term in analyze(head)]
+    held.append(np.logical_or.reduce([snapshot.holders("title", t) for t in started]))
+    entries = [("title", t, False) for t in [*analyze(head), *started]]
+    scores = np.where(np.logical_and.reduce(held) & snapshot.live, bm25(snapshot, entries), 0)
+    best = np.flatnonzero(scores > 0)
+    best = best[np.lexsort((best, -scores[best]))][:limit]
+    stored = [snapshot.searcher.stored_fields(int(docnum)) for docnum in best]
+    return Completion(text, words, tuple((f["id"], f.get("title", "")) for f in stored))

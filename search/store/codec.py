@@ -186,8 +186,7 @@ class TermsReader(whoosh_base.TermsReader):
         weights = self.data.freqs(fieldname, index).astype(float).tolist()
         values = None
         if self.data.has_positions(fieldname) and format_.supports("positions"):
-            positions, ends = self.data.positions(fieldname, index)
-            values = [format_.encode(p.tolist()) for p in np.split(positions, ends[:-1])]
+            values = _EncodedPositions(*self.data.positions(fieldname, index), format_)
         return ListMatcher(
             docs,
             weights,
@@ -200,6 +199,24 @@ class TermsReader(whoosh_base.TermsReader):
 
     def close(self):
         pass
+
+
+class _EncodedPositions:
+    """A term's positions, posting by posting, encoded as Whoosh's format reads them.
+
+    Encoded when a matcher asks for one (a phrase query does), not before: Whoosh scores
+    most queries from frequencies alone.
+    """
+
+    def __init__(self, positions: np.ndarray, ends: np.ndarray, format_):
+        self.positions, self.ends, self.format = positions, ends, format_
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, posting: int) -> bytes:
+        start = int(self.ends[posting - 1]) if posting else 0
+        return self.format.encode(self.positions[start : int(self.ends[posting])].tolist())
 
 
 class PerDocumentReader(whoosh_base.PerDocumentReader):

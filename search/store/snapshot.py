@@ -236,6 +236,15 @@ class Snapshot:
         index = data.find(fieldname, term)
         return 0 if index is None else int(data.doc_frequencies(fieldname)[index])
 
+    def total_frequency(self, fieldname: str, text: str) -> int:
+        """Return how often a term occurs in the archive, from the term dictionaries alone."""
+        encoded, total = text.encode("utf-8"), 0
+        for data, _, _ in self.segments:
+            index = data.find(fieldname, encoded)
+            if index is not None:
+                total += int(data.total_frequencies(fieldname)[index])
+        return total
+
     def document_frequency(self, fieldname: str, text: str) -> int:
         """Return how many documents hold a term, from the term dictionaries alone."""
         encoded = text.encode("utf-8")

@@ -1,22 +1,30 @@
 """Related articles: the articles closest to one by content, its own duplicates left out.
 
-An article's key terms (Whoosh's Bo1 expansion model over its text) are searched in every
-body; the article itself, the other members of its cluster of duplicates (``store/clustering.py``)
-and any article with the very same text are left out, and of several related articles that
-duplicate each other only the best is kept.
+An article's key terms are those of its text that are frequent in it and rare in the archive
+(the Bo1 model of divergence from randomness, as Whoosh's ``key_terms`` computes it); every
+article is scored by BM25 on those terms in its text, each weighted by its key weight, over
+the snapshot's arrays. The article itself, the other members of its cluster of duplicates
+(``store/clustering.py``) and any article with the very same text are left out, and of
+several related articles that duplicate each other only the best is kept.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from whoosh import query as wq
+import numpy as np
 
+from ..analysis.french import index_terms
 from ..ranking.folding import Copies
+from ..ranking.scoring import bm25
+from ..store.snapshot import Snapshot
 
 RELATED = 5
 KEY_TERMS = 12
+FIELD = "body"
 
 
 @dataclass(frozen=True)
@@ -29,24 +37,52 @@ class Related:
     section: str
 
 
-def related_articles(searcher, docnum: int, copies: Copies | None, limit: int = RELATED):
+def related_articles(
+    snapshot: Snapshot, docnum: int, copies: Copies | None, limit: int = RELATED
+) -> tuple[Related, ...]:
     """Return up to limit articles most similar to docnum's, none a duplicate of it."""
+    searcher = snapshot.searcher
     own = searcher.stored_fields(docnum)
-    terms = searcher.key_terms([docnum], "body", numterms=KEY_TERMS)
+    terms = key_terms(snapshot, own.get(FIELD, ""))
     if not terms:
         return ()
-    query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in terms])
+    scores = sum(weight * bm25(snapshot, [(FIELD, term, False)]) for term, weight in terms)
     group = copies.group_of.get(docnum) if copies else None
-    mask = {docnum, *(copies.members[group] if group is not None else ())}
+    scores[[docnum, *(copies.members[group] if group is not None else ())]] = 0
+    scores[~snapshot.live] = 0
     found, groups = [], set()
-    for hit in searcher.search(query, limit=limit * 3 + len(mask), mask=mask):
-        other = copies.group_of.get(hit.docnum) if copies else None
-        if (other is not None and other in groups) or hit.get("body") == own.get("body"):
+    for other_docnum in _best(scores, limit * 3 + 3):
+        fields = searcher.stored_fields(other_docnum)
+        other = copies.group_of.get(other_docnum) if copies else None
+        if (other is not None and other in groups) or fields.get(FIELD) == own.get(FIELD):
             continue
         groups.add(other)
         found.append(
-            Related(hit["id"], hit.get("title", ""), hit.get("published"), hit.get("section", ""))
-        )
+            Related(fields["id"], fields.get("title", ""), fields.get("published"),
+                    fields.get("section", ""))
+        )  # fmt: skip
         if len(found) == limit:
             break
     return tuple(found)
+
+
+def key_terms(snapshot: Snapshot, text: str, number: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """Return a text's most important terms and their weights (the best weighs 1)."""
+    counts = Counter(index_terms(text)[0])
+    scored = []
+    for term, count in counts.items():
+        # Bo1: how far the term's count here diverges from its spread over the archive.
+        spread = snapshot.total_frequency(FIELD, term) / max(snapshot.size, 1)
+        if spread:
+            scored.append((term, count * math.log2((1 + spread) / spread) + math.log2(1 + spread)))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    best = scored[0][1] if scored else 1.0
+    return [(term, score / best) for term, score in scored[:number]]
+
+
+def _best(scores: np.ndarray, count: int) -> list[int]:
+    """Return the docnums of the highest positive scores, best first."""
+    held = np.flatnonzero(scores > 0)
+    if len(held) > count:
+        held = held[np.argpartition(-scores[held], count - 1)[:count]]
+    return held[np.lexsort((held, -scores[held]))].tolist()
