@@ -58,6 +58,7 @@ from .ranking.query import MAX_WILDCARDS
 from .ranking.query import MAX_WORDS as MAX_QUERY_WORDS
 from .ranking.scoring import MAX_EXPANSIONS
 from .store.clustering import DuplicateReport, update_duplicates
+from .store.derived import update_derived
 from .store.indexing import (
     IndexPlan,
     IndexReport,
@@ -165,6 +166,7 @@ __all__ = [
     "sync_folders",
     "trends_export",
     "trends_payload",
+    "update_derived",
     "update_duplicates",
     "update_topics",
     "TopicsReport",

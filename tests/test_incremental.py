@@ -17,6 +17,7 @@ from whoosh.index import open_dir
 from conftest import write_jsonl
 from search import Archive, IndexIncompatible, InvalidInput, delete_articles, index_files
 from search.cli import cli
+from search.store.lock import LOCK
 from search.store.sources import SIDECAR, SourceFile, Sources
 from search.store.syncing import sync_folders, watch_folders
 
@@ -51,8 +52,15 @@ def title(index_dir: Path, article_id: str) -> str:
 
 
 def snapshot(index_dir: Path) -> dict[str, bytes]:
-    """Return every file of the index folder, the record of files included."""
-    return {p.name: p.read_bytes() for p in sorted(index_dir.iterdir()) if p.is_file()}
+    """Return every file of the index folder, the record of files included.
+
+    The write lock is left out: it names the last run that wrote, to the second.
+    """
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(index_dir.iterdir())
+        if p.is_file() and p.name != LOCK
+    }
 
 
 def recorded(index_dir: Path) -> dict[str, dict]:

@@ -12,6 +12,7 @@ from conftest import ROOT, SHARED, write_jsonl
 from search import Archive, IndexIncompatible, delete_articles, index_files
 from search.analysis.french import FrenchAnalyzer, WordAnalyzer, index_terms, vocabulary_words
 from search.ingest import fingerprint, read_articles
+from search.store import lexicon
 from search.store.building import build_segment
 from search.store.codec import arrays_of
 from search.store.index import create_index, open_index
@@ -59,6 +60,17 @@ def test_merged_segment_holds_what_one_segment_of_its_live_articles_holds(tmp_pa
     for name in single.arrays:
         assert np.array_equal(merged.arrays[name], single.arrays[name]), name
     assert merged.stored_fields(5) == single.stored_fields(5)
+
+
+def test_segment_is_the_same_when_the_lexicon_starts_again_between_batches(tmp_path, monkeypatch):
+    documents = [(a, fingerprint(a)) for a in sample_articles()]
+    first = arrays_of(tmp_path, build_segment(tmp_path, "MAIN", documents))
+    # A table this small is full after each batch: every batch starts from an empty one.
+    monkeypatch.setattr(lexicon, "MAX_WORDS", 50)
+    build_segment(tmp_path, "MAIN", documents[:30])
+    again = arrays_of(tmp_path, build_segment(tmp_path, "MAIN", documents))
+    for name in first.arrays:
+        assert np.array_equal(first.arrays[name], again.arrays[name]), name
 
 
 def test_segments_stay_few_as_commits_pile_up(tmp_path):

@@ -84,6 +84,32 @@ def test_articles_added_later_are_folded_in_without_fitting_again(tmp_path):
     assert new_sport @ vector_of(space, ids, "a1") > new_sport @ vector_of(space, ids, "a2")
 
 
+def test_space_fitted_on_a_sample_places_every_article_with_its_topic(tmp_path, monkeypatch):
+    monkeypatch.setattr(topic_space, "SAMPLE", 24)
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", articles(0, 60))])
+    space = load_topics(tmp_path / "ix")
+    ids = fingerprints(tmp_path / "ix")
+    assert len(space.fingerprints) == 60 and space.fitted == 60
+    vectors = {i: vector_of(space, ids, f"a{i}") for i in range(60)}
+    for i, vector in vectors.items():
+        same = np.mean([vector @ vectors[j] for j in range(i % 2, 60, 2) if j != i])
+        other = np.mean([vector @ vectors[j] for j in range((i + 1) % 2, 60, 2)])
+        assert same > other, f"a{i}"
+
+
+def test_articles_projected_a_few_at_a_time_get_the_vectors_of_one_pass(tmp_path, monkeypatch):
+    index_files(
+        tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", articles(0, 50))], batch_size=15
+    )
+    whole = load_topics(tmp_path / "ix")
+    monkeypatch.setattr(topic_space, "BLOCK", 7)
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        reader = searcher.reader()
+        blocks = topic_space.fit_topics(reader, topic_space.live_fingerprints(reader))
+    assert np.array_equal(whole.fingerprints, blocks.fingerprints)
+    assert np.array_equal(whole.vectors, blocks.vectors)
+
+
 def test_space_is_fitted_again_once_the_archive_has_grown_by_a_quarter(tmp_path):
     folder = tmp_path / "in"
     write_jsonl(folder / "a.jsonl", articles(0, 40))

@@ -1,5 +1,6 @@
 """Trends: counts per period equal the result list's, shares, facets, associated words, errors."""
 
+from collections import Counter
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,6 +18,7 @@ from search import (
     TooManyQueries,
     index_files,
 )
+from search.analysis.french import WordAnalyzer
 from search.views.periods import span_of, spans_between
 from web import create_app
 
@@ -105,6 +107,20 @@ def test_associated_words_are_written_as_articles_write_them_without_the_query(s
     assert words[0] == "réforme"
     assert not {"retraites", "retraite", "retraités"} & set(words)
     assert all(t.score > 0 and t.count >= 2 for t in trend.terms)
+
+
+def test_associated_word_counts_the_matching_articles_whose_title_or_lead_holds_it(sample):
+    (trend,) = sample.trends(["retraites"], collapse=False).trends
+    hits = sample.search_articles("retraites", per_page=100, collapse=False).hits
+    assert len(hits) == trend.matches
+    holders = Counter()
+    for hit in hits:
+        article = sample.get_article(hit.id)
+        text = f"{article.title}\n{article.summary}"
+        holders.update({token.text for token in WordAnalyzer()(text)})
+    assert trend.terms
+    for term in trend.terms:
+        assert term.count == holders[term.word], term.word
 
 
 @pytest.mark.parametrize(

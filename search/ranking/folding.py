@@ -15,32 +15,38 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Duplicate
-from ..store.clustering import Clusters, live_fingerprints, load_clusters, record_stamp
+from ..store.clustering import Clusters, cluster_docnums, load_clusters, record_stamp
+from ..store.view import load_view
 
 
 class Copies:
-    """The clusters of duplicates as document numbers of one searcher."""
+    """The clusters of duplicates as document numbers of one searcher.
 
-    def __init__(self, searcher, clusters: Clusters):
-        self.group_of: dict[int, int] = {}
-        self.members: list[tuple[int, ...]] = []
+    Made of ``clustering.cluster_docnums``'s arrays, read from the index version's view
+    (``store/view.py``) when it has one.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
         # group[docnum]: its cluster's number, or -1 when it has no copy.
-        self.group = np.full(searcher.reader().doc_count_all(), -1, dtype=np.int64)
-        by_fingerprint = live_fingerprints(searcher.reader()) if clusters.groups else {}
-        for group in clusters.groups:
-            # An article changed since it was compared is no longer known to be a copy.
-            docnums = tuple(
-                by_fingerprint[clusters.fingerprints[i]]
-                for i in group
-                if clusters.fingerprints.get(i) in by_fingerprint
-            )
-            if len(docnums) > 1:
-                self.group_of.update(dict.fromkeys(docnums, len(self.members)))
-                self.group[list(docnums)] = len(self.members)
-                self.members.append(docnums)
+        self.group = arrays["group"]
+        self._starts, self._members = arrays["member_starts"], arrays["members"]
+
+    @property
+    def count(self) -> int:
+        """Return how many clusters there are."""
+        return len(self._starts) - 1
+
+    def cluster(self, docnum: int) -> int | None:
+        """Return the number of docnum's cluster, None if it has no copy."""
+        group = int(self.group[docnum])
+        return None if group < 0 else group
+
+    def members(self, group: int) -> list[int]:
+        """Return the docnums of a cluster, canonical first."""
+        return self._members[self._starts[group] : self._starts[group + 1]].tolist()
 
     def __bool__(self) -> bool:
-        return bool(self.members)
+        return self.count > 0
 
     def fold(self, ranking, need: int) -> list[int]:
         """Return the ranked docnums without copies of one above, at least need if there are."""
@@ -60,23 +66,23 @@ class Copies:
 
     def others(self, searcher, docnum: int) -> tuple[Duplicate, ...]:
         """Return the other articles of docnum's cluster, canonical first."""
-        group = self.group_of.get(docnum)
+        group = self.cluster(docnum)
         if group is None:
             return ()
         return tuple(
             _duplicate(searcher.stored_fields(other))
-            for other in self.members[group]
+            for other in self.members(group)
             if other != docnum
         )
 
     def _first_of_each(self, ranked: list[int]) -> list[int]:
         seen: set[int] = set()
         kept = []
-        for docnum in ranked:
-            group = self.group_of.get(docnum)
-            if group is None or group not in seen:
+        groups = self.group[ranked].tolist() if ranked else []
+        for docnum, group in zip(ranked, groups, strict=True):
+            if group < 0 or group not in seen:
                 kept.append(docnum)
-            if group is not None:
+            if group >= 0:
                 seen.add(group)
         return kept
 
@@ -87,7 +93,7 @@ class CopiesCache:
     def __init__(self, index_dir: Path | str):
         self.index_dir = index_dir
         self._stamp: tuple[int, int] | None = None
-        self._clusters = Clusters()
+        self._clusters: tuple[tuple[int, int] | None, Clusters] | None = None
         self._key = None
         self._copies: Copies | None = None
 
@@ -97,11 +103,16 @@ class CopiesCache:
         :raises DuplicatesUnreadable: if the record of duplicates cannot be read.
         """
         stamp = record_stamp(self.index_dir)
-        if stamp != self._stamp:
-            self._clusters = load_clusters(self.index_dir)
-            self._stamp, self._copies = stamp, None
-        if self._copies is None or self._key != generation:
-            self._copies, self._key = Copies(searcher, self._clusters), generation
+        if self._copies is not None and (self._key, self._stamp) == (generation, stamp):
+            return self._copies
+        view = load_view(self.index_dir, generation)
+        if view is not None and view.made_from("duplicates", stamp):
+            self._copies = Copies(view.arrays)
+        else:
+            if self._clusters is None or self._clusters[0] != stamp:
+                self._clusters = stamp, load_clusters(self.index_dir)
+            self._copies = Copies(cluster_docnums(searcher.reader(), self._clusters[1]))
+        self._key, self._stamp = generation, stamp
         return self._copies
 
 

@@ -18,6 +18,7 @@ common small gaps take a byte, and a run decodes with one ``frombuffer`` and one
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 from dataclasses import dataclass
@@ -227,15 +228,53 @@ def _write_table(path: Path, table: dict) -> None:
 def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     """Return the arrays of the data file at path, mapped read-only, and its meta."""
     table = json.loads(table_path(path).read_text("utf-8"))
-    size = path.stat().st_size
-    mapped = np.memmap(path, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+    mapped = map_file(path)
     arrays = {}
     for name, (dtype, shape, offset) in table["arrays"].items():
         dtype = np.dtype(dtype)
         count = int(np.prod(shape)) if shape else 1
         view = mapped[offset : offset + count * dtype.itemsize]
-        arrays[name] = view.view(dtype).reshape(shape)
+        # Plain arrays over the mapping: numpy's memmap class costs a call at every index.
+        arrays[name] = view.view(dtype).reshape(shape).view(np.ndarray)
     return arrays, table["meta"]
+
+
+def term_chunks(df: np.ndarray, postings: int):
+    """Yield [first, end) ranges of terms holding about this many postings each."""
+    df = np.asarray(df, dtype=np.int64)
+    bounds = np.searchsorted(np.cumsum(df), np.arange(postings, df.sum(), postings))
+    edges = [0, *sorted(set(bounds.tolist()) - {0}), len(df)]
+    yield from ((a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a)
+
+
+def map_file(path: Path) -> np.ndarray:
+    """Return a file's bytes, mapped read-only (an empty file cannot be mapped)."""
+    if not path.stat().st_size:
+        return np.zeros(0, np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r")
+
+
+def release(arrays: dict[str, np.ndarray]) -> None:
+    """Let go of the pages of mapped arrays this process has read (they stay in the page cache).
+
+    A merge reads its sources once, front to back: without this, every page it read would
+    count in the process's memory until the sources were closed.
+    """
+    seen = set()
+    for array in arrays.values():
+        mapped = _mapping(array)
+        if mapped is not None and id(mapped) not in seen:
+            seen.add(id(mapped))
+            mapped.madvise(mmap.MADV_DONTNEED)
+
+
+def _mapping(array: np.ndarray) -> mmap.mmap | None:
+    while array is not None and not isinstance(array, mmap.mmap):
+        found = getattr(array, "_mmap", None)
+        if found is not None:
+            return found
+        array = getattr(array, "base", None)
+    return array
 
 
 def table_path(path: Path) -> Path:

@@ -39,6 +39,8 @@ TEXT = ("title", "summary", "body")
 _WHOLE = ("id", "fingerprint", "section", "author_label", "source_label", "section_key", "year")
 _ANALYSED = ("author", "source", "tags", "tag_keys")
 _SHORT = _WHOLE + _ANALYSED
+# Fields whose terms are also kept by document (the associated words of a topic come from them).
+FORWARD = ("words",)
 
 
 @dataclass
@@ -79,9 +81,8 @@ def _word_fields(articles: list[Article]) -> tuple[dict[str, Tokens], np.ndarray
     Also return each article's MinHash signature (of its text, else of its lead), and whether
     it has one (``duplicates.py``).
     """
-    numbered = {
-        name: _LEXICON.number([words(getattr(a, name)) for a in articles]) for name in TEXT
-    }
+    _LEXICON.start_batch()
+    numbered = {name: _LEXICON.number(words(getattr(a, name)) for a in articles) for name in TEXT}
     found = {}
     for name, (numbers, counts) in numbered.items():
         terms, docs, positions = _LEXICON.stem_tokens(numbers, counts)
@@ -214,6 +215,14 @@ def _field_arrays(arrays: dict, name: str, tokens: Tokens, doc_count: int, field
         add_runs(arrays, f"{name}.pos", pack_runs(positions, cf, True, posting_starts))
     if field.scorable:
         meta["length"] = add_lengths(arrays, name, np.bincount(docs, minlength=doc_count))
+    if name in FORWARD:
+        # Each document's terms (ranks, ascending): what a set of articles holds, at once.
+        by_doc = np.lexsort((posting_terms, posting_docs))
+        arrays[f"{name}.fwd.starts"] = np.r_[
+            0, np.cumsum(np.bincount(posting_docs, minlength=doc_count))
+        ].astype(np.uint64)
+        arrays[f"{name}.fwd.terms"] = posting_terms[by_doc].astype(np.uint32)
+        meta["forward"] = True
     return meta
 
 

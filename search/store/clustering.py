@@ -117,6 +117,33 @@ def load_clusters(index_dir: Path | str) -> Clusters:
     return Clusters(tuple(groups), {i: entries[i].fingerprint for i in members if i in entries})
 
 
+def cluster_docnums(reader, clusters: Clusters) -> dict[str, np.ndarray]:
+    """Return the clusters as document numbers of a reader: ``group`` and ``members``.
+
+    ``group[docnum]`` is its cluster's number, -1 when it has no copy; cluster g's docnums
+    are ``members[member_starts[g]:member_starts[g + 1]]``, canonical first. An article
+    changed since it was compared is no longer known to be a copy.
+    """
+    group = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    by_fingerprint = live_fingerprints(reader) if clusters.groups else {}
+    starts, members = [0], []
+    for ids in clusters.groups:
+        docnums = [
+            by_fingerprint[clusters.fingerprints[i]]
+            for i in ids
+            if clusters.fingerprints.get(i) in by_fingerprint
+        ]
+        if len(docnums) > 1:
+            group[docnums] = len(starts) - 1
+            members.extend(docnums)
+            starts.append(len(members))
+    return {
+        "group": group,
+        "member_starts": np.array(starts, dtype=np.int64),
+        "members": np.array(members, dtype=np.int64),
+    }
+
+
 def record_stamp(index_dir: Path | str) -> tuple[int, int] | None:
     """Return the size and modification time of the record, None if there is none."""
     return stamp(Path(index_dir) / SIDECAR)

@@ -15,12 +15,14 @@ from typing import Literal
 from ..errors import NO_SPACE, DiskFull, IndexMissing, InputError, InvalidInput
 from ..ingest import collect_files, fingerprint, read_articles
 from ..models import Article
-from .clustering import DuplicateReport, clear_duplicates, update_duplicates
+from .clustering import DuplicateReport, clear_duplicates
 from .codec import reader_segments
+from .derived import update_derived
 from .index import create_index, discard_uncommitted, open_index
 from .lock import under_lock, writing
 from .sources import Sources, clear_sources
-from .topics import TopicsReport, clear_topics, update_topics
+from .topics import TopicsReport, clear_topics
+from .view import clear_view
 from .writer import SegmentWriter
 
 Outcome = Literal["added", "updated", "unchanged"]
@@ -113,8 +115,7 @@ def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress) -> IndexR
             if progress:
                 progress(1)
     report.seconds = time.perf_counter() - started
-    report.duplicates = update_duplicates(index_dir)
-    report.topics = update_topics(index_dir)
+    report.duplicates, report.topics = update_derived(index_dir)
     return report
 
 
@@ -154,8 +155,7 @@ def delete_articles(index_dir: Path, ids: list[str]) -> list[str]:
     # A deleted article stays deleted until its file changes: no file holds it any more.
     if sources.disown(ids):
         sources.save()
-    update_duplicates(index_dir)
-    update_topics(index_dir)
+    update_derived(index_dir)
     return missing
 
 
@@ -175,6 +175,7 @@ def fresh_index(index_dir: Path):
     clear_sources(index_dir)
     clear_duplicates(index_dir)
     clear_topics(index_dir)
+    clear_view(index_dir)
     return create_index(index_dir)
 
 

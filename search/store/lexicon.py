@@ -15,13 +15,24 @@ operations per batch, instead of a chain of Python filters per word.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable
+
 import numpy as np
 
-from ..analysis.french import vocabulary_word, word_forms, word_terms
-from .duplicates import word_hashes
+from ..analysis import french
+from . import duplicates
+
+# The lexicon is the cache of what each word gives: the analysis functions' own caches of
+# the same words are bypassed, and those under them emptied when the lexicon starts again.
+word_terms = french.word_terms.__wrapped__
+word_forms = french.word_forms.__wrapped__
+vocabulary_word = french.vocabulary_word.__wrapped__
+word_hashes = duplicates.word_hashes.__wrapped__
+_UNDER = (french.fold_accents, french.stem)
 
 # Words remembered by a process; beyond, the table starts again (rare words do not recur).
-MAX_WORDS = 2_000_000
+MAX_WORDS = 150_000
 
 
 class Terms:
@@ -65,14 +76,23 @@ class Lexicon:
         self._hash_start, self._hash = [0], []
         self._arrays: dict[str, np.ndarray] | None = None
 
-    def number(self, texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Return the number of every word of the texts end to end, and each text's count."""
+    def start_batch(self) -> None:
+        """Start again if the table is full: numbers only hold within a batch."""
         if len(self.words) > MAX_WORDS:
             self.__init__()
+            for cached in _UNDER:
+                cached.cache_clear()
+
+    def number(self, texts: Iterable[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the number of every word of the texts end to end, and each text's count."""
         table = self.words
-        numbers = [table[word] for words in texts for word in words]
-        counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        return np.asarray(numbers, dtype=np.int64), counts
+        # One text's words at a time, numbers packed as they come: a batch's words as Python
+        # lists would weigh ten times their numbers.
+        numbers, counts = array("q"), array("q")
+        for words in texts:
+            numbers.extend([table[word] for word in words])
+            counts.append(len(words))
+        return np.frombuffer(numbers, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
 
     def stem_tokens(
         self, words: np.ndarray, counts: np.ndarray

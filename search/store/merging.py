@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import ArrayWriter, Runs, pack_runs, unpack_runs
+from .arrays import ArrayWriter, Runs, pack_runs, release, term_chunks, unpack_runs
 from .building import LABELS, add_lengths, add_names, add_terms
 from .codec import FouilleSegment, arrays_of
 from .segment import FORMAT
@@ -30,7 +30,7 @@ BASE = 4_000
 # A segment with more deleted articles than this share is merged with its tier at once.
 DELETED_SHARE = 0.5
 # Postings decoded at once while merging a field.
-CHUNK_POSTINGS = 2_000_000
+CHUNK_POSTINGS = 500_000
 
 
 def tier(segment: FouilleSegment) -> int:
@@ -115,6 +115,8 @@ def _merge_field(writer: ArrayWriter, name: str, datas: list, renumber: list) ->
             restarts = np.concatenate([[0], np.cumsum(postings["freqs"])[:-1]])
             runs = pack_runs(postings["positions"], cf, True, restarts)
             pos_runs.add(writer, f"{name}.pos", runs)
+        for data in datas:
+            release(data.arrays)
     # Terms whose every article was deleted are left out.
     kept = df_all > 0
     add_terms(writer, name, [term for term, keep in zip(terms, kept, strict=True) if keep])
@@ -127,6 +129,8 @@ def _merge_field(writer: ArrayWriter, name: str, datas: list, renumber: list) ->
     ):
         if wanted:
             runs.finish(writer, f"{name}.{kind}", kept)
+    if meta.get("forward"):
+        _merge_forward(writer, name, datas, renumber, places, np.cumsum(kept) - 1)
     if "length" in meta:
         lengths = np.concatenate(
             [_live(d.arrays[f"{name}.exact"], r) if name in d.fields else _zeros(r)
@@ -156,6 +160,33 @@ class _RunsOut:
         writer.add(f"{prefix}.starts", np.concatenate([starts[:1], starts[1:][kept]]))
         widths = np.concatenate(self.widths or [np.zeros(0, np.uint8)])
         writer.add(f"{prefix}.widths", widths[kept])
+
+
+def _merge_forward(writer, name, datas, renumber, places, final: np.ndarray) -> None:
+    """Write each live document's terms, renumbered as merged terms kept at rank final."""
+    counts = []
+    for data, numbers, place in zip(datas, renumber, places, strict=True):
+        live = np.flatnonzero(numbers >= 0)
+        if name not in data.fields:
+            counts.append(np.zeros(len(live), dtype=np.int64))
+            continue
+        merged_of = np.zeros(data.term_count(name), dtype=np.int64)
+        held = np.flatnonzero(place >= 0)
+        merged_of[place[held]] = final[held]
+        starts = data.arrays[f"{name}.fwd.starts"].astype(np.int64)
+        for block in np.array_split(live, max(1, -(-len(live) // 50_000))):
+            sizes = starts[block + 1] - starts[block]
+            slots = np.repeat(starts[block] - np.cumsum(sizes) + sizes, sizes) + np.arange(
+                int(sizes.sum())
+            )
+            terms = data.arrays[f"{name}.fwd.terms"][slots]
+            writer.extend(f"{name}.fwd.terms", merged_of[terms].astype(np.uint32))
+            counts.append(sizes)
+        release(data.arrays)
+    if f"{name}.fwd.terms" not in writer.streams:
+        writer.extend(f"{name}.fwd.terms", np.zeros(0, np.uint32))
+    sizes = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    writer.add(f"{name}.fwd.starts", np.r_[0, np.cumsum(sizes)].astype(np.uint64))
 
 
 def _merged_terms(name: str, datas: list) -> tuple[list[bytes], list[np.ndarray]]:
@@ -207,9 +238,7 @@ def _chunks(datas: list, name: str, places: list, count: int):
         held = place >= 0
         if held.any():
             df[held] += data.arrays[f"{name}.df"][place[held]]
-    bounds = np.searchsorted(np.cumsum(df), np.arange(CHUNK_POSTINGS, df.sum(), CHUNK_POSTINGS))
-    edges = [0, *sorted(set(bounds.tolist()) - {0}), count]
-    yield from ((a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a)
+    yield from term_chunks(df, CHUNK_POSTINGS)
 
 
 def _chunk_postings(name, datas, renumber, places, first, end, meta) -> dict[str, np.ndarray]:
@@ -326,6 +355,7 @@ def _merge_strings(writer: ArrayWriter, name: str, pairs: list) -> None:
             writer.extend(data_name, values[starts[run[0]] : ends[run[-1]]])
         ends_out.append(offset + np.cumsum(sizes))
         offset += int(sizes.sum())
+        release(data.arrays)
     if data_name not in writer.streams:
         writer.extend(data_name, np.zeros(0, np.uint8))
     writer.add(ends_name, np.concatenate(ends_out).astype(np.uint64))

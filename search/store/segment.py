@@ -28,7 +28,7 @@ import numpy as np
 from .arrays import Runs, read_arrays, string_at, unpack_run
 
 # Written into every segment's table; an index whose segments say otherwise is rebuilt.
-FORMAT = 1
+FORMAT = 2
 DATA = ".fsd"
 # Publication times are microseconds since 1970; this one stands for "no date".
 NO_DATE = np.iinfo(np.int64).min
@@ -97,6 +97,30 @@ class SegmentData:
                 return index
             at += 1
         return None
+
+    def find_all(self, fieldname: str, terms: list[bytes]) -> np.ndarray:
+        """Return the rank of each term in its field, -1 for those the segment lacks."""
+        found = np.full(len(terms), -1, dtype=np.int64)
+        if fieldname not in self.fields or not terms:
+            return found
+        hashes = self.arrays[f"{fieldname}.hashes"]
+        order = self.arrays[f"{fieldname}.hash_order"]
+        crcs = np.fromiter(map(zlib.crc32, terms), dtype=np.int64, count=len(terms))
+        places = np.searchsorted(hashes, crcs).tolist()
+        for i, (term, crc, at) in enumerate(zip(terms, crcs.tolist(), places, strict=True)):
+            while at < len(hashes) and int(hashes[at]) == crc:
+                if self.term_at(fieldname, int(order[at])) == term:
+                    found[i] = int(order[at])
+                    break
+                at += 1
+        return found
+
+    def forward(self, fieldname: str, docnums: np.ndarray) -> np.ndarray:
+        """Return the term ranks the documents hold in a field kept by document, end to end."""
+        starts = self.arrays[f"{fieldname}.fwd.starts"].astype(np.int64)
+        sizes = starts[docnums + 1] - starts[docnums]
+        slots = np.repeat(starts[docnums] - np.cumsum(sizes) + sizes, sizes)
+        return self.arrays[f"{fieldname}.fwd.terms"][slots + np.arange(len(slots))]
 
     def prefix_range(self, fieldname: str, prefix: bytes) -> tuple[int, int]:
         """Return the ranks [first, end) of a field's terms that begin with prefix."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import DiskFull, IndexLocked, InputError, InvalidInput
 from ..ingest import collect_files
-from .clustering import update_duplicates
+from .derived import update_derived
 from .index import discard_uncommitted
 from .indexing import (
     BATCH_SIZE,
@@ -32,7 +32,6 @@ from .indexing import (
 )
 from .lock import writing
 from .sources import SourceFile, Sources, hash_file, source_key, stat_file
-from .topics import update_topics
 
 
 @dataclass
@@ -156,8 +155,7 @@ def _apply(plan: SyncPlan, prune: bool, batch_size: int, procs: int, progress) -
         _remove_missing(plan, batch, report, done, prune)
     _remember(plan.sources, done)
     report.seconds = time.perf_counter() - started
-    report.duplicates = update_duplicates(plan.index_dir)
-    report.topics = update_topics(plan.index_dir)
+    report.duplicates, report.topics = update_derived(plan.index_dir)
     return report
 
 

@@ -13,8 +13,9 @@ that space is one of the signals ``ranking/ranker.py`` rescores sentence-long qu
 The space lives beside the index in ``fouille-topics.npz``: the fitted basis and vocabulary,
 then each article's unit vector under its fingerprint (as the record of duplicates keys them).
 Bringing it up to date reads the stems of articles new to it from their stored text and
-projects them on the basis (folding in); once the archive holds GROWTH times the articles the
-basis was fitted on, or when it holds none yet, the basis is fitted again from the postings.
+projects them on the basis (folding in); once the archive holds GROWTH times the articles it
+held when the basis was fitted, or when it holds none yet, the basis is fitted again from the
+postings, on a sample of SAMPLE articles.
 Under MIN_ARTICLES articles there is no space: too few articles to learn topics from.
 """
 
@@ -22,25 +23,36 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from ..analysis.french import analyze
-from .arrays import unpack_runs
+from .arrays import release, term_chunks, unpack_runs
 from .clustering import live_fingerprints
 from .codec import reader_segments
 from .index import open_index
 from .lock import under_lock
 from .schema import TEXT_FIELDS
 from .sidecar import replacing, stamp
+from .view import load_view
 
 SIDECAR = "fouille-topics.npz"
+# The name of the topic vectors in an index version's view.
+TOPIC = "topic_vectors"
 FORMAT = 1
 DIMENSIONS = 400
 MIN_ARTICLES = 1000
+# Articles the basis is fitted on, and articles projected at once: the fit's memory is bounded
+# by these, not by the archive (docs/BENCHMARKS.md measures the sample's effect on relevance).
+SAMPLE = 40_000
+BLOCK = 50_000
+# Postings decoded at once.
+CHUNK_POSTINGS = 1_000_000
 GROWTH = 1.25
 # The randomized SVD's extra dimensions and power iterations (Halko et al.'s p and q).
 OVERSAMPLING = 20
@@ -56,7 +68,7 @@ class Topics:
     basis: np.ndarray  # topics × stems
     fingerprints: np.ndarray  # one per row of vectors
     vectors: np.ndarray  # articles × topics, unit length
-    fitted: int  # how many articles the basis was fitted on
+    fitted: int  # how many articles the archive held when the basis was fitted
 
     def project(self, counts: Counter) -> np.ndarray:
         """Return the unit topic vector of weighted stem counts (zero if none is known)."""
@@ -69,37 +81,59 @@ class Topics:
         return _unit(vector)
 
 
-@dataclass(frozen=True)
 class TopicVectors:
-    """A topic space with its article vectors by document number of one searcher."""
+    """A topic space with its article vectors by document number of one searcher.
 
-    topics: Topics
-    vectors: np.ndarray  # per docnum, zero for an article the space does not hold
+    The space itself (basis and vocabulary) is read when a query first needs it.
+    """
+
+    def __init__(self, space: Callable[[], Topics | None], vectors: np.ndarray):
+        self._space = space
+        self.vectors = vectors  # per docnum, zero for an article the space does not hold
+
+    @cached_property
+    def topics(self) -> Topics | None:
+        return self._space()
 
     def similarity(self, counts: Counter, docnums: np.ndarray) -> np.ndarray:
         """Return the cosine of weighted query stems and each of the documents."""
+        if self.topics is None:
+            return np.zeros(len(docnums), dtype=np.float32)
         return self.vectors[docnums].astype(np.float32) @ self.topics.project(counts)
 
 
 class TopicsCache:
-    """The topic vectors of an index's latest searcher, read again when either changes."""
+    """The topic vectors of an index's latest searcher, read again when either changes.
+
+    The vectors come mapped from the index version's view (``view.py``) when it has one.
+    """
 
     def __init__(self, index_dir: Path | str):
         self.index_dir = index_dir
-        self._stamp: tuple[int, int] | None = None
-        self._topics: Topics | None = None
+        self._topics: tuple[tuple[int, int] | None, Topics | None] | None = None
         self._key = None
         self._vectors: TopicVectors | None = None
 
     def get(self, searcher, generation) -> TopicVectors | None:
         """Return the topic vectors of searcher, whose index is at generation; None if none."""
         current = topics_stamp(self.index_dir)
-        if current != self._stamp:
-            self._topics = load_topics(self.index_dir) if current else None
-            self._stamp, self._vectors, self._key = current, None, None
-        if self._topics is not None and self._key != generation:
-            self._vectors, self._key = _aligned(searcher.reader(), self._topics), generation
+        if self._key == (generation, current):
+            return self._vectors
+        self._key, self._vectors = (generation, current), None
+        if current is None:
+            return None
+        view = load_view(self.index_dir, generation)
+        if view is not None and view.made_from("topics", current) and TOPIC in view.arrays:
+            self._vectors = TopicVectors(lambda: self._space(current), view.arrays[TOPIC])
+        elif (topics := self._space(current)) is not None:
+            vectors = aligned_vectors(searcher.reader(), topics)
+            self._vectors = TopicVectors(lambda: topics, vectors)
         return self._vectors
+
+    def _space(self, current: tuple[int, int]) -> Topics | None:
+        if self._topics is None or self._topics[0] != current:
+            self._topics = current, load_topics(self.index_dir)
+        return self._topics[1]
 
 
 @dataclass
@@ -147,29 +181,39 @@ def update_topics(index_dir: Path | str) -> TopicsReport:
 
 
 def fit_topics(reader, live: dict[str, int]) -> Topics:
-    """Return a topic space fitted on the live articles of an index reader."""
-    counts, vocabulary = _count_matrix(reader)
+    """Return a topic space fitted on a sample of the live articles, holding them all.
+
+    The basis is learnt from at most SAMPLE articles; every article, sampled or not, is then
+    projected on it BLOCK articles at a time, so that memory does not grow with the archive
+    beyond the vectors themselves.
+    """
+    texts = _TextPostings(reader)
+    fingerprints = np.array(list(live), dtype=str)
     docnums = np.fromiter(live.values(), dtype=np.int64, count=len(live))
-    counts = counts[docnums]
+    sample = docnums[_sample(fingerprints)]
+    counts = texts.counts(sample)
     frequency = np.diff(counts.tocsc().indptr)
     # A stem in one article or in more than half of them tells nothing of topics.
-    kept = np.flatnonzero((frequency >= 2) & (frequency <= len(docnums) / 2))
-    counts = counts[:, kept]
-    idf = np.log(len(docnums) / frequency[kept]).astype(np.float32)
-    weighted = counts.copy()
-    weighted.data = 1 + np.log(weighted.data)
-    weighted = weighted.multiply(idf[None, :]).tocsr()
-    # Unit rows, so that long articles do not make the topics on their own.
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    weighted = sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted
+    kept = np.flatnonzero((frequency >= 2) & (frequency <= len(sample) / 2))
+    idf = np.log(len(sample) / frequency[kept]).astype(np.float32)
+    weighted = _weighted(counts[:, kept], idf).astype(np.float32)
+    del counts
     dimensions = min(DIMENSIONS, min(weighted.shape) // 2)
-    basis = _randomized_basis(weighted.astype(np.float32), dimensions)
+    basis = _randomized_basis(weighted, dimensions)
+    del weighted
+    vectors = np.zeros((len(docnums), dimensions), dtype=np.float16)
+    # In document order, a block reads only the segments that hold its articles.
+    order = np.argsort(docnums, kind="stable")
+    for block in np.array_split(order, max(1, -(-len(order) // BLOCK))):
+        if len(block):
+            rows = _weighted(texts.counts(docnums[block])[:, kept], idf)
+            vectors[block] = _unit(rows @ basis.T).astype(np.float16)
     return Topics(
-        vocabulary={vocabulary[c]: i for i, c in enumerate(kept.tolist())},
+        vocabulary={texts.stems[c]: i for i, c in enumerate(kept.tolist())},
         idf=idf,
         basis=basis.astype(np.float16),
-        fingerprints=np.array(list(live), dtype=str),
-        vectors=_unit(weighted @ basis.T).astype(np.float16),
+        fingerprints=fingerprints,
+        vectors=vectors,
         fitted=len(docnums),
     )
 
@@ -205,48 +249,84 @@ def topics_stamp(index_dir: Path | str) -> tuple[int, int] | None:
     return stamp(Path(index_dir) / SIDECAR)
 
 
-def _aligned(reader, topics: Topics) -> TopicVectors:
+def aligned_vectors(reader, topics: Topics) -> np.ndarray:
+    """Return the topic vector of each document of reader (zero if the space lacks it)."""
     rows = {fingerprint: row for row, fingerprint in enumerate(topics.fingerprints.tolist())}
     vectors = np.zeros((reader.doc_count_all(), topics.vectors.shape[1]), dtype=np.float16)
     for fingerprint, docnum in live_fingerprints(reader).items():
         row = rows.get(fingerprint)
         if row is not None:
             vectors[docnum] = topics.vectors[row]
-    return TopicVectors(topics, vectors)
+    return vectors
 
 
-def _count_matrix(reader):
-    """Return the documents × stems matrix of BM25F-weighted frequencies, and the stems.
+class _TextPostings:
+    """The postings of the text fields, read as documents × stems counts, a slice at a time."""
 
-    Stems are in byte order: the space depends on the archive, not on how its segments
-    happen to be cut.
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        fields = [
+            (data, base, weight, fieldname, _all_terms(data, fieldname))
+            for fieldname, weight in TEXT_FIELDS.items()
+            for data, _, base in reader_segments(reader)
+            if data.term_count(fieldname)
+        ]
+        # Stems in byte order: the space depends on the archive, not on how its segments
+        # happen to be cut.
+        self.stems = sorted({term for *_, terms in fields for term in terms})
+        column = {stem: number for number, stem in enumerate(self.stems)}
+        self.fields = [
+            (data, base, weight, name, np.array([column[t] for t in terms], dtype=np.int32))
+            for data, base, weight, name, terms in fields
+        ]
+
+    def counts(self, docnums: np.ndarray) -> sparse.csr_matrix:
+        """Return the BM25F-weighted stem frequencies of docnums (rows in their order)."""
+        row_of = np.full(self.size, -1, dtype=np.int64)
+        row_of[docnums] = np.arange(len(docnums))
+        low, high = (int(docnums.min()), int(docnums.max()) + 1) if len(docnums) else (0, 0)
+        rows, cols, values = [], [], []
+        for data, base, weight, name, columns in self.fields:
+            if base >= high or base + data.doc_count <= low:
+                continue
+            for first, end in term_chunks(data.arrays[f"{name}.df"], CHUNK_POSTINGS):
+                docs, df = unpack_runs(data._runs(name, "docs"), first, end)
+                freqs = unpack_runs(data._runs(name, "freqs"), first, end)[0]
+                row = row_of[docs + base]
+                held = row >= 0
+                rows.append(row[held].astype(np.int32))
+                cols.append(np.repeat(columns[first:end], df)[held])
+                values.append(weight * freqs[held].astype(np.float32))
+            release(data.arrays)
+        if not rows:
+            return sparse.csr_matrix((len(docnums), len(self.stems)), dtype=np.float32)
+        matrix = sparse.csr_matrix(
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(docnums), len(self.stems)),
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+
+def _sample(fingerprints: np.ndarray) -> np.ndarray:
+    """Return the positions of the articles the basis is fitted on, in their order.
+
+    Fingerprints are content hashes: the smallest SAMPLE are a random sample that the same
+    archive always gives, however it was indexed.
     """
-    segments = reader_segments(reader)
-    found = [
-        (data, base, weight, _all_terms(data, fieldname), fieldname)
-        for fieldname, weight in TEXT_FIELDS.items()
-        for data, _, base in segments
-        if data.term_count(fieldname)
-    ]
-    stems = sorted({term for *_, terms, _ in found for term in terms})
-    column = {stem: number for number, stem in enumerate(stems)}
-    rows, cols, values = [], [], []
-    for data, base, weight, terms, fieldname in found:
-        count = len(terms)
-        docs, df = unpack_runs(data._runs(fieldname, "docs"), 0, count)
-        freqs = unpack_runs(data._runs(fieldname, "freqs"), 0, count)[0]
-        rows.append(docs + base)
-        cols.append(np.repeat(np.array([column[term] for term in terms]), df))
-        values.append(weight * freqs.astype(np.float32))
-    size = reader.doc_count_all()
-    if not rows:
-        return sparse.csr_matrix((size, 0), dtype=np.float32), []
-    matrix = sparse.csr_matrix(
-        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(size, len(stems)),
-    )
-    matrix.sum_duplicates()
-    return matrix, stems
+    if len(fingerprints) <= SAMPLE:
+        return np.arange(len(fingerprints))
+    return np.sort(np.argsort(fingerprints, kind="stable")[:SAMPLE])
+
+
+def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Return ``(1 + log tf) × idf`` of counts, rows of unit length."""
+    weighted = counts.copy()
+    weighted.data = 1 + np.log(weighted.data)
+    weighted = weighted.multiply(idf[None, :]).tocsr()
+    # Unit rows, so that long articles do not make the topics on their own.
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    return sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted
 
 
 def _all_terms(data, fieldname: str) -> list[str]:

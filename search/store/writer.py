@@ -25,6 +25,9 @@ from .segment import FORMAT
 
 # Under this many articles a batch is written by one process: a pool costs more than it saves.
 SPLIT_FROM = 1_000
+# A process writes at most this many articles at once: its memory grows with the part, while
+# a smaller part only means one more small segment for the merges to fold in.
+PART = 2_500
 
 
 class SegmentWriter:
@@ -94,7 +97,7 @@ class SegmentWriter:
         name = self.ix.indexname
         if self.pool is None or self.procs < 2 or len(documents) < SPLIT_FROM:
             return [build_segment(self.folder, name, documents)]
-        size = -(-len(documents) // self.procs)
+        size = min(-(-len(documents) // self.procs), PART)
         parts = [documents[i : i + size] for i in range(0, len(documents), size)]
         jobs = [self.pool.submit(build_segment, self.folder, name, part) for part in parts]
         return [job.result() for job in jobs]

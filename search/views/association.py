@@ -18,14 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.french import WordAnalyzer, fold_accents, stem
-from ..limits import over_time
+from ..analysis.french import fold_accents, stem
+from ..store.segment import SegmentData
+from ..store.snapshot import Snapshot
 
 # Articles whose words are counted, at most: enough for stable scores, fast for 36,000.
 SAMPLE = 2_000
 MIN_COUNT = 2
 TOP = 15
-_WORDS = WordAnalyzer()
+FIELD = "words"
 
 
 @dataclass(frozen=True)
@@ -37,30 +38,58 @@ class KeyTerm:
     score: float
 
 
-def key_terms(searcher, docnums: list[int], query_terms: set[str], top: int = TOP):
-    """Return the words most over-represented in these documents' titles and leads."""
-    reader = searcher.reader()
-    if not docnums or "words" not in reader.schema:
+def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], top: int = TOP):
+    """Return the words most over-represented in these documents' titles and leads.
+
+    Counts are of articles: how many of the sampled matches hold the word, against how many
+    articles of the archive do. Each segment keeps its articles' words by article
+    (``building.FORWARD``), so a sample's words are gathered without reading any article.
+    """
+    docnums = np.sort(np.asarray(docnums, dtype=np.int64))
+    if not len(docnums):
         return ()
-    step = max(1, len(docnums) // SAMPLE)
+    sample = docnums[:: max(1, len(docnums) // SAMPLE)][:SAMPLE]
     counts: Counter[str] = Counter()
-    for docnum in docnums[::step][:SAMPLE]:
-        if over_time():
-            break
-        fields = searcher.stored_fields(docnum)
-        text = "\n".join((fields.get("title", ""), fields.get("summary", "")))
-        counts.update(t.text for t in _WORDS(text) if _is_word(t.text))
-    words = [w for w, n in counts.items() if n >= MIN_COUNT and _stem(w) not in query_terms]
+    ranks: list[tuple[SegmentData, dict[str, int]]] = []
+    archive_size = 0
+    for data, base, _ in snapshot.segments:
+        if FIELD not in data.fields:
+            continue
+        df = data.arrays[f"{FIELD}.df"]
+        archive_size += int(df.sum())
+        mine = sample[(sample >= base) & (sample < base + data.doc_count)] - base
+        held = np.bincount(data.forward(FIELD, mine), minlength=len(df)) if len(mine) else df[:0]
+        found = {}
+        for rank in np.flatnonzero(held).tolist():
+            word = data.term_at(FIELD, rank).decode("utf-8")
+            counts[word] += int(held[rank])
+            found[word] = rank
+        ranks.append((data, found))
+    words = [
+        w
+        for w, n in counts.items()
+        if n >= MIN_COUNT and _is_word(w) and _stem(w) not in query_terms
+    ]
     if not words:
         return ()
-    sample = np.array([counts[w] for w in words], dtype=float)
-    archive = np.array([reader.frequency("words", w) for w in words], dtype=float)
-    sample_size = float(counts.total())
-    scores = log_likelihood(sample, archive, sample_size, reader.field_length("words"))
-    rest_rate = (archive - sample) / max(reader.field_length("words") - sample_size, 1.0)
-    over = sample / sample_size > rest_rate
+    sample_counts = np.array([counts[w] for w in words], dtype=float)
+    archive = np.zeros(len(words))
+    for data, found in ranks:
+        df = data.arrays[f"{FIELD}.df"]
+        rank = np.array([found.get(word, -1) for word in words], dtype=np.int64)
+        # Words not in this segment's sample may still be in its articles.
+        missing = np.flatnonzero(rank < 0)
+        rank[missing] = data.find_all(FIELD, [words[i].encode("utf-8") for i in missing])
+        held = rank >= 0
+        archive[held] += df[rank[held]]
+    sample_size = float(sample_counts.sum())
+    scores = log_likelihood(sample_counts, archive, sample_size, archive_size)
+    rest_rate = (archive - sample_counts) / max(archive_size - sample_size, 1.0)
+    over = sample_counts / sample_size > rest_rate
     order = [i for i in np.argsort(-scores, kind="stable") if over[i]][:top]
-    return tuple(KeyTerm(words[i], int(sample[i]), round(float(scores[i]), 1)) for i in order)
+    return tuple(
+        KeyTerm(words[i], int(sample_counts[i]), round(float(scores[i]), 1)) for i in order
+    )
 
 
 def log_likelihood(sample, archive, sample_size, archive_size) -> np.ndarray:

@@ -90,7 +90,7 @@ def compute_concordance(
     for docnum in ranking.top(MAX_ARTICLES).tolist():
         if over_time():
             break
-        group = copies.group_of.get(docnum) if copies else None
+        group = copies.cluster(docnum) if copies else None
         if group is not None and group in seen:
             continue
         seen.add(group)

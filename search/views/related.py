@@ -47,13 +47,13 @@ def related_articles(
     if not terms:
         return ()
     scores = sum(weight * bm25(snapshot, [(FIELD, term, False)]) for term, weight in terms)
-    group = copies.group_of.get(docnum) if copies else None
-    scores[[docnum, *(copies.members[group] if group is not None else ())]] = 0
+    group = copies.cluster(docnum) if copies else None
+    scores[[docnum, *(copies.members(group) if group is not None else ())]] = 0
     scores[~snapshot.live] = 0
     found, groups = [], set()
     for other_docnum in _best(scores, limit * 3 + 3):
         fields = searcher.stored_fields(other_docnum)
-        other = copies.group_of.get(other_docnum) if copies else None
+        other = copies.cluster(other_docnum) if copies else None
         if (other is not None and other in groups) or fields.get(FIELD) == own.get(FIELD):
             continue
         groups.add(other)

@@ -8,9 +8,8 @@ divides by the articles of the period under the same filters, folded alike.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -20,12 +19,16 @@ from ..models import Facet, Filters
 from ..ranking.facets import count_facet
 from ..ranking.folding import Copies
 from ..ranking.query import parse_query
-from ..store.snapshot import NO_DATE, Snapshot, moment
+from ..store.snapshot import NO_DATE, Snapshot
 from .association import KeyTerm, key_terms
-from .periods import Period, Span, span_of, spans_between
+from .periods import Period, Span, spans_between
 from .querying import highlight_terms, select
 
 MAX_QUERIES = 4
+# Publication dates are microseconds since 1970 (store/segment.py); days count from there.
+_DAY = 86_400_000_000
+_EPOCH = date(1970, 1, 1)
+UNDATED = np.iinfo(np.int64).min
 TREND_FACETS = ("section", "author", "source", "tags")
 
 
@@ -87,12 +90,14 @@ def compute_trends(
     if len(queries) > MAX_QUERIES:
         raise TooManyQueries(f"{len(queries)} queries; at most {MAX_QUERIES} can be compared")
     days = published_days(snapshot)
-    everything = select(snapshot, "", filters).matched.tolist()
-    dated = [days[d] for d in everything if days[d]]
-    spans = spans_between(min(dated), max(dated), period) if dated else []
-    totals = _per_span(everything, days, period, copies)
+    everything = select(snapshot, "", filters).matched
+    dated = days[everything][days[everything] != UNDATED]
+    first, last = (_day(dated.min()), _day(dated.max())) if len(dated) else (None, None)
+    spans = spans_between(first, last, period) if dated.size else []
+    span_of_day = _SpanFinder(spans)
+    totals = _per_span(everything, days, span_of_day, copies)
     trends = tuple(
-        _trend(snapshot, text, filters, period, copies, days, spans, totals) for text in queries
+        _trend(snapshot, text, filters, copies, days, span_of_day, totals) for text in queries
     )
     limits = current()
     return Trends(
@@ -107,35 +112,62 @@ def compute_trends(
     )
 
 
-def published_days(snapshot: Snapshot) -> list[date | None]:
-    """Return each document's day of publication, by document number (None if undated)."""
-    return [None if t == NO_DATE else moment(t).date() for t in snapshot.published.tolist()]
+def published_days(snapshot: Snapshot) -> np.ndarray:
+    """Return each document's day of publication (days since 1970), UNDATED if it has none."""
+    published = snapshot.published
+    days = np.asarray(published, dtype=np.int64) // _DAY
+    days[published == NO_DATE] = UNDATED
+    return days
 
 
-def _trend(snapshot, text, filters, period, copies, days, spans, totals) -> Trend:
+def _day(number) -> date:
+    return _EPOCH + timedelta(days=int(number))
+
+
+class _SpanFinder:
+    """The number of each day's span among consecutive spans (-1 outside them)."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.starts = np.array([(s.start - _EPOCH).days for s in spans], dtype=np.int64)
+        self.last = (spans[-1].end - _EPOCH).days if spans else -1
+
+    def __call__(self, days: np.ndarray) -> np.ndarray:
+        found = np.searchsorted(self.starts, days, side="right") - 1
+        found[(days == UNDATED) | (days > self.last)] = -1
+        return found
+
+
+def _trend(snapshot, text, filters, copies, days, span_of_day, totals) -> Trend:
     matched = select(snapshot, text, filters).matched
-    docnums = matched.tolist()
-    counts = _per_span(docnums, days, period, copies)
+    counts = _per_span(matched, days, span_of_day, copies)
     terms = highlight_terms(snapshot, parse_query(text))
     selected = np.zeros(snapshot.size, dtype=bool)
     selected[matched] = True
     return Trend(
         query=text,
-        points=tuple(TrendPoint(s, counts[s.key], totals[s.key]) for s in spans),
-        matches=len(docnums),
-        undated=sum(1 for d in docnums if days[d] is None),
+        points=tuple(
+            TrendPoint(span, int(counts[i]), int(totals[i]))
+            for i, span in enumerate(span_of_day.spans)
+        ),
+        matches=len(matched),
+        undated=int(np.count_nonzero(days[matched] == UNDATED)),
         facets=tuple(count_facet(snapshot, name, selected) for name in TREND_FACETS),
-        terms=key_terms(snapshot.searcher, docnums, terms),
+        terms=key_terms(snapshot, matched, terms),
     )
 
 
-def _per_span(docnums, days, period: Period, copies: Copies | None) -> Counter[str]:
-    """Count the documents per period, each cluster of duplicates once per period."""
-    units = set()
-    for docnum in docnums:
-        day = days[docnum]
-        if day is None:
-            continue
-        group = copies.group_of.get(docnum) if copies else None
-        units.add((span_of(day, period).key, docnum if group is None else -1 - group))
-    return Counter(key for key, _ in units)
+def _per_span(docnums: np.ndarray, days, span_of_day: _SpanFinder, copies) -> np.ndarray:
+    """Count the documents per span, each cluster of duplicates once per span."""
+    spans = span_of_day(days[docnums])
+    inside = spans >= 0
+    spans, docnums = spans[inside], np.asarray(docnums)[inside]
+    count = len(span_of_day.spans)
+    if not copies:
+        return np.bincount(spans, minlength=count)
+    group = copies.group[docnums]
+    single = group < 0
+    counts = np.bincount(spans[single], minlength=count)
+    # A cluster counts once in each span where some of its articles fall.
+    pairs = np.unique(spans[~single] * copies.count + group[~single])
+    return counts + np.bincount(pairs // copies.count, minlength=count)

@@ -1,0 +1,44 @@
+"""Bring what is derived from the index up to date after a change: duplicates, topics, view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clustering import (
+    DuplicateReport,
+    cluster_docnums,
+    load_clusters,
+    record_stamp,
+    update_duplicates,
+)
+from .index import open_index
+from .lock import under_lock
+from .topics import TOPIC, TopicsReport, aligned_vectors, load_topics, topics_stamp, update_topics
+from .view import load_view, write_view
+
+
+@under_lock
+def update_derived(index_dir: Path | str) -> tuple[DuplicateReport, TopicsReport]:
+    """Update the record of duplicates and the topic space, then the latest version's view."""
+    duplicates = update_duplicates(index_dir)
+    topics = update_topics(index_dir)
+    update_view(index_dir)
+    return duplicates, topics
+
+
+@under_lock
+def update_view(index_dir: Path | str) -> None:
+    """Write the view of the index's latest version, unless it has one made from today's files."""
+    stamps = {"duplicates": record_stamp(index_dir), "topics": topics_stamp(index_dir)}
+    ix = open_index(Path(index_dir))
+    generation = ix.latest_generation()
+    view = load_view(index_dir, generation)
+    if view is not None and all(view.made_from(name, s) for name, s in stamps.items()):
+        return
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        arrays = cluster_docnums(reader, load_clusters(index_dir))
+        space = load_topics(index_dir) if stamps["topics"] else None
+        if space is not None:
+            arrays[TOPIC] = aligned_vectors(reader, space)
+    write_view(index_dir, generation, stamps, arrays)

@@ -1,0 +1,106 @@
+"""The view of each index version that searching processes map: faster, never needed."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from test_topics import MONEY, SPORT, small_space  # noqa: F401 (a fixture, used by name)
+
+from conftest import write_jsonl
+from search import Archive, index_files
+from search.store.index import open_index
+from search.store.view import POINTER, load_view
+
+LONG_QUERY = "le buteur et son entraîneur au stade devant les supporters du championnat"
+
+
+def articles() -> list[dict]:
+    """Return 40 articles on two topics, every fifth one published again under another id."""
+    draw = random.Random(5)
+    records = []
+    for n in range(40):
+        pool = (SPORT if n % 2 else MONEY).split()
+        records.append(
+            {
+                "id": f"a{n}",
+                "title": " ".join(draw.sample(pool, 3)),
+                "text": " ".join(draw.choices(pool, k=40)),
+                "published": f"2024-01-{n % 28 + 1:02d}",
+            }
+        )
+    copies = [dict(r, id=f"{r['id']}-bis", published="2024-02-01") for r in records[::5]]
+    return records + copies
+
+
+@pytest.fixture
+def index_dir(tmp_path):
+    folder = tmp_path / "ix"
+    index_files(folder, [write_jsonl(tmp_path / "a.jsonl", articles())])
+    return folder
+
+
+def answers(folder) -> tuple:
+    """Return what a new searching process answers: folded pages and a topic-rescored ranking."""
+    archive = Archive(folder)
+    pages = []
+    for query in ("buteur", "banque", ""):
+        results = archive.search_articles(query, per_page=50)
+        pages.append([(hit.id, tuple(d.id for d in hit.duplicates)) for hit in results.hits])
+    return tuple(pages), archive.rank_ids(LONG_QUERY, limit=20)
+
+
+def view_file(folder):
+    return folder / json.loads((folder / POINTER).read_text())["file"]
+
+
+def test_index_run_writes_a_view_that_searches_map(index_dir):
+    generation = open_index(index_dir).latest_generation()
+    view = load_view(index_dir, generation)
+    assert view is not None
+    archive = Archive(index_dir)
+    results = archive.search_articles("buteur", per_page=50)
+    assert any(hit.duplicates for hit in results.hits)
+    # The clusters and vectors a search uses are the view's pages, not a private copy.
+    searcher = archive._current()
+    for array in (
+        archive._copies.get(searcher, generation).group,
+        archive._arrays().topics.vectors,
+    ):
+        assert not array.flags.owndata and not array.flags.writeable
+
+
+def test_answers_are_the_same_with_the_view_without_it_and_with_it_damaged(index_dir):
+    expected = answers(index_dir)
+    assert any(dups for _, dups in expected[0][0])
+    view_file(index_dir).write_bytes(b"not a view")
+    assert answers(index_dir) == expected
+    (index_dir / POINTER).unlink()
+    assert answers(index_dir) == expected
+
+
+def test_view_of_another_version_is_not_used(index_dir):
+    expected = answers(index_dir)
+    pointer = json.loads((index_dir / POINTER).read_text())
+    pointer["generation"] -= 1
+    (index_dir / POINTER).write_text(json.dumps(pointer))
+    assert load_view(index_dir, pointer["generation"] + 1) is None
+    assert answers(index_dir) == expected
+
+
+def test_next_index_run_writes_a_missing_view_again(tmp_path, index_dir):
+    (index_dir / POINTER).unlink()
+    index_files(index_dir, [tmp_path / "a.jsonl"])
+    assert load_view(index_dir, open_index(index_dir).latest_generation()) is not None
+
+
+def test_view_made_from_an_older_record_of_duplicates_is_not_used(tmp_path, index_dir):
+    expected = answers(index_dir)
+    record = index_dir / "fouille-duplicates.json"
+    data = json.loads(record.read_text())
+    data["clusters"] = []
+    record.write_text(json.dumps(data))
+    pages, _ = answers(index_dir)
+    assert not any(dups for page in pages for _, dups in page)
+    assert pages != expected[0]
