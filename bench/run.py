@@ -105,7 +105,7 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
             "size_mb": directory_mb(target),
         }
         if label.startswith("fouille"):
-            rows[label] |= _phases(runs, size, target)
+            rows[label] |= phases(runs, size, target)
     results["sizes"][size] = {"indexing": rows}
     return {
         "fouille": work / "fouille-all",
@@ -114,7 +114,7 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
     }
 
 
-def _phases(runs: list, size: int, target: Path) -> dict:
+def phases(runs: list, size: int, target: Path) -> dict:
     """Return Fouille's figures without the topic fit, which ends the run, and its files."""
     fits = [_seconds(run.output, "Topics: fitted") for run in runs]
     return {

@@ -32,7 +32,7 @@ word_hashes = duplicates.word_hashes.__wrapped__
 _UNDER = (french.fold_accents, french.stem)
 
 # Words remembered by a process; beyond, the table starts again (rare words do not recur).
-MAX_WORDS = 150_000
+MAX_WORDS = 100_000
 
 
 class Terms:

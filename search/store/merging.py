@@ -175,13 +175,9 @@ def _merge_forward(writer, name, datas, renumber, places, final: np.ndarray) -> 
         merged_of[place[held]] = final[held]
         starts = data.arrays[f"{name}.fwd.starts"].astype(np.int64)
         for block in np.array_split(live, max(1, -(-len(live) // 50_000))):
-            sizes = starts[block + 1] - starts[block]
-            slots = np.repeat(starts[block] - np.cumsum(sizes) + sizes, sizes) + np.arange(
-                int(sizes.sum())
-            )
-            terms = data.arrays[f"{name}.fwd.terms"][slots]
+            terms = data.forward(name, block)
             writer.extend(f"{name}.fwd.terms", merged_of[terms].astype(np.uint32))
-            counts.append(sizes)
+            counts.append(starts[block + 1] - starts[block])
         release(data.arrays)
     if f"{name}.fwd.terms" not in writer.streams:
         writer.extend(f"{name}.fwd.terms", np.zeros(0, np.uint32))

@@ -85,18 +85,8 @@ class SegmentData:
 
     def find(self, fieldname: str, term: bytes) -> int | None:
         """Return a term's rank in its field, or None if the segment lacks it."""
-        if fieldname not in self.fields:
-            return None
-        hashes = self.arrays[f"{fieldname}.hashes"]
-        order = self.arrays[f"{fieldname}.hash_order"]
-        crc = zlib.crc32(term)
-        at = int(np.searchsorted(hashes, crc))
-        while at < len(hashes) and int(hashes[at]) == crc:
-            index = int(order[at])
-            if self.term_at(fieldname, index) == term:
-                return index
-            at += 1
-        return None
+        found = int(self.find_all(fieldname, [term])[0])
+        return None if found < 0 else found
 
     def find_all(self, fieldname: str, terms: list[bytes]) -> np.ndarray:
         """Return the rank of each term in its field, -1 for those the segment lacks."""

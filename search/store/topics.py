@@ -48,7 +48,7 @@ FORMAT = 1
 DIMENSIONS = 400
 MIN_ARTICLES = 1000
 # Articles the basis is fitted on, and articles projected at once: the fit's memory is bounded
-# by these, not by the archive (docs/BENCHMARKS.md measures the sample's effect on relevance).
+# by these, not by the archive (docs/RELEVANCE.md gives the sample's effect on relevance).
 SAMPLE = 40_000
 BLOCK = 50_000
 # Postings decoded at once.
@@ -132,7 +132,11 @@ class TopicsCache:
 
     def _space(self, current: tuple[int, int]) -> Topics | None:
         if self._topics is None or self._topics[0] != current:
-            self._topics = current, load_topics(self.index_dir)
+            topics = load_topics(self.index_dir)
+            # Replaced while read: this request's vectors belong to the former space.
+            if topics_stamp(self.index_dir) != current:
+                return None
+            self._topics = current, topics
         return self._topics[1]
 
 
