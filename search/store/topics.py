@@ -110,7 +110,7 @@ class TopicsCache:
 
     def __init__(self, index_dir: Path | str):
         self.index_dir = index_dir
-        self._topics: tuple[tuple[int, int] | None, Topics | None] | None = None
+        self._topics: tuple[tuple[int, int] | None, bool, Topics | None] | None = None
         self._key = None
         self._vectors: TopicVectors | None = None
 
@@ -124,20 +124,22 @@ class TopicsCache:
             return None
         view = load_view(self.index_dir, generation)
         if view is not None and view.made_from("topics", current) and TOPIC in view.arrays:
-            self._vectors = TopicVectors(lambda: self._space(current), view.arrays[TOPIC])
+            query_space = lambda: self._space(current, vectors=False)  # noqa: E731
+            self._vectors = TopicVectors(query_space, view.arrays[TOPIC])
         elif (topics := self._space(current)) is not None:
             vectors = aligned_vectors(searcher.reader(), topics)
             self._vectors = TopicVectors(lambda: topics, vectors)
         return self._vectors
 
-    def _space(self, current: tuple[int, int]) -> Topics | None:
-        if self._topics is None or self._topics[0] != current:
-            topics = load_topics(self.index_dir)
+    def _space(self, current: tuple[int, int], vectors: bool = True) -> Topics | None:
+        # Held: the space of this file, read with its vectors or without them.
+        if self._topics is None or self._topics[:2] not in ((current, True), (current, vectors)):
+            topics = load_topics(self.index_dir, vectors)
             # Replaced while read: this request's vectors belong to the former space.
             if topics_stamp(self.index_dir) != current:
                 return None
-            self._topics = current, topics
-        return self._topics[1]
+            self._topics = current, vectors, topics
+        return self._topics[2]
 
 
 @dataclass
@@ -222,21 +224,24 @@ def fit_topics(reader, live: dict[str, int]) -> Topics:
     )
 
 
-def load_topics(index_dir: Path | str) -> Topics | None:
+def load_topics(index_dir: Path | str, vectors: bool = True) -> Topics | None:
     """Return the topic space beside an index; None if it has none or it cannot be read.
 
+    Without vectors, only what projects a query is read (the articles' vectors are the
+    bulk of the file, and a search maps them from the view instead).
     An unreadable space is only derived data: the next update fits it again.
     """
     try:
         with np.load(Path(index_dir) / SIDECAR) as data:
             if int(data["format"]) != FORMAT:
                 return None
+            basis = data["basis"]
             return Topics(
                 vocabulary={t: i for i, t in enumerate(data["vocabulary"].tolist())},
                 idf=data["idf"],
-                basis=data["basis"],
-                fingerprints=data["fingerprints"],
-                vectors=data["vectors"],
+                basis=basis,
+                fingerprints=data["fingerprints"] if vectors else np.zeros(0, str),
+                vectors=data["vectors"] if vectors else np.zeros((0, len(basis)), np.float16),
                 fitted=int(data["fitted"]),
             )
     except (OSError, ValueError, KeyError, EOFError):
