@@ -104,3 +104,23 @@ def test_view_made_from_an_older_record_of_duplicates_is_not_used(tmp_path, inde
     pages, _ = answers(index_dir)
     assert not any(dups for page in pages for _, dups in page)
     assert pages != expected[0]
+
+
+def test_view_of_another_index_at_the_same_version_is_not_used(tmp_path, index_dir):
+    # Another archive, written the same way, reaches the same version number; its copies
+    # stand at other document numbers.
+    others = [dict(r, id=f"autre-{r['id']}") for r in reversed(articles())]
+    other_dir = tmp_path / "other"
+    index_files(other_dir, [write_jsonl(tmp_path / "b.jsonl", others)])
+    expected = answers(other_dir)
+    pointer = json.loads((index_dir / POINTER).read_text())
+    assert pointer["generation"] == open_index(other_dir).latest_generation()
+    # Its view moved in, stamped with this archive's own record and space: only the segments
+    # it was made for tell it apart.
+    own = json.loads((other_dir / POINTER).read_text())["stamps"]
+    pointer["stamps"] |= {"duplicates": own["duplicates"], "topics": own["topics"]}
+    for suffix in ("", "t"):
+        name = pointer["file"] + suffix
+        (other_dir / name).write_bytes((index_dir / name).read_bytes())
+    (other_dir / POINTER).write_text(json.dumps(pointer))
+    assert answers(other_dir) == expected

@@ -106,7 +106,8 @@ class CopiesCache:
         if self._copies is not None and (self._key, self._stamp) == (generation, stamp):
             return self._copies
         view = load_view(self.index_dir, generation)
-        if view is not None and view.made_from("duplicates", stamp):
+        fits = view is not None and view.fits(searcher.reader())
+        if fits and view.made_from("duplicates", stamp):
             self._copies = Copies(view.arrays)
         else:
             if self._clusters is None or self._clusters[0] != stamp:

@@ -14,7 +14,7 @@ from .clustering import (
 from .index import open_index
 from .lock import under_lock
 from .topics import TOPIC, TopicsReport, aligned_vectors, load_topics, topics_stamp, update_topics
-from .view import load_view, write_view
+from .view import load_view, segment_ids, write_view
 
 
 @under_lock
@@ -32,13 +32,15 @@ def update_view(index_dir: Path | str) -> None:
     stamps = {"duplicates": record_stamp(index_dir), "topics": topics_stamp(index_dir)}
     ix = open_index(Path(index_dir))
     generation = ix.latest_generation()
-    view = load_view(index_dir, generation)
-    if view is not None and all(view.made_from(name, s) for name, s in stamps.items()):
-        return
     with ix.searcher() as searcher:
         reader = searcher.reader()
+        view = load_view(index_dir, generation)
+        fits = view is not None and view.fits(reader)
+        if fits and all(view.made_from(name, s) for name, s in stamps.items()):
+            return
         arrays = cluster_docnums(reader, load_clusters(index_dir))
         space = load_topics(index_dir) if stamps["topics"] else None
         if space is not None:
             arrays[TOPIC] = aligned_vectors(reader, space)
+        stamps["segments"] = segment_ids(reader)
     write_view(index_dir, generation, stamps, arrays)

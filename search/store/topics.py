@@ -123,7 +123,8 @@ class TopicsCache:
         if current is None:
             return None
         view = load_view(self.index_dir, generation)
-        if view is not None and view.made_from("topics", current) and TOPIC in view.arrays:
+        fits = view is not None and view.fits(searcher.reader())
+        if fits and view.made_from("topics", current) and TOPIC in view.arrays:
             query_space = lambda: self._space(current, vectors=False)  # noqa: E731
             self._vectors = TopicVectors(query_space, view.arrays[TOPIC])
         elif (topics := self._space(current)) is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .arrays import ArrayWriter, read_arrays
+from .codec import reader_segments
 from .sidecar import replacing
 
 POINTER = "fouille-view.json"
@@ -38,6 +39,18 @@ class View:
     def made_from(self, name: str, stamp: tuple[int, int] | None) -> bool:
         """Return whether the view was made from the sidecar file of this size and time."""
         return self.stamps.get(name, False) == (list(stamp) if stamp else None)
+
+    def fits(self, reader) -> bool:
+        """Return whether the view was made for the segments this reader reads.
+
+        A version number alone could name another index: one deleted and written again.
+        """
+        return self.stamps.get("segments") == segment_ids(reader)
+
+
+def segment_ids(reader) -> list[str]:
+    """Return the ids of the segments a reader reads, in order."""
+    return [segment.segment_id() for _, segment, _ in reader_segments(reader)]
 
 
 def write_view(
