@@ -103,6 +103,17 @@ def test_index_prints_a_summary_with_the_counts(tmp_path, runner, corpus):
     assert f"Index: {tmp_path / 'ix'}" in result.stdout
 
 
+def test_index_progress_names_each_pass_after_the_commits(tmp_path, runner, corpus):
+    result = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    shown = [
+        name for name in ("Indexing:", "Duplicates:", "Topics:", "View:") if name in result.stderr
+    ]
+    assert shown == ["Indexing:", "Duplicates:", "Topics:", "View:"]
+    # The bar ends under its first name.
+    assert result.stderr.rstrip().rsplit("\r", 1)[-1].lstrip().startswith("Indexing:")
+
+
 def test_reindexing_reports_every_article_unchanged(runner, corpus, index_dir):
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(index_dir)])
     assert result.exit_code == 0, result.output

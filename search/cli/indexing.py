@@ -69,7 +69,10 @@ def index_command(
             batch_size=batch_size,
             procs=procs,
             progress=bar.update,
+            # The passes after the commits show in the bar's name while they run.
+            phase=bar.set_description,
         )
+        bar.set_description("Indexing")
     _print_sync(report, index_dir)
 
 

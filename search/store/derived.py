@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .clustering import (
@@ -16,14 +17,25 @@ from .lock import under_lock
 from .topics import TOPIC, TopicsReport, aligned_vectors, load_topics, topics_stamp, update_topics
 from .view import load_view, segment_ids, write_view
 
+# The passes after the commits, as a progress display names them.
+PHASES = ("Duplicates", "Topics", "View")
+
 
 @under_lock
-def update_derived(index_dir: Path | str) -> tuple[DuplicateReport, TopicsReport]:
-    """Update the record of duplicates and the topic space, then the latest version's view."""
-    duplicates = update_duplicates(index_dir)
-    topics = update_topics(index_dir)
-    update_view(index_dir)
-    return duplicates, topics
+def update_derived(
+    index_dir: Path | str, phase: Callable[[str], None] | None = None
+) -> tuple[DuplicateReport, TopicsReport]:
+    """Update the record of duplicates and the topic space, then the latest version's view.
+
+    phase, if given, is told the name of each pass (PHASES) as it begins.
+    """
+    passes = (update_duplicates, update_topics, update_view)
+    done = []
+    for name, run in zip(PHASES, passes, strict=True):
+        if phase:
+            phase(name)
+        done.append(run(index_dir))
+    return done[0], done[1]
 
 
 @under_lock

@@ -124,8 +124,11 @@ def apply_sync(
     batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> SyncReport:
     """Index the new and changed files of a checked plan and delete what left them.
+
+    phase is told the name of each pass after the commits (``derived.PHASES``).
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
@@ -135,10 +138,10 @@ def apply_sync(
     if plan.errors and not skip_invalid:
         raise InvalidInput(plan.errors[0].path, plan.errors)
     with writing(plan.index_dir):
-        return _apply(plan, prune, batch_size, procs, progress)
+        return _apply(plan, prune, batch_size, procs, progress, phase)
 
 
-def _apply(plan: SyncPlan, prune: bool, batch_size: int, procs: int, progress) -> SyncReport:
+def _apply(plan: SyncPlan, prune, batch_size, procs, progress, phase=None) -> SyncReport:
     started = time.perf_counter()
     report = _new_report(plan)
     # Files are recorded only once a commit holds all they gave: see _remember.
@@ -155,7 +158,7 @@ def _apply(plan: SyncPlan, prune: bool, batch_size: int, procs: int, progress) -
         _remove_missing(plan, batch, report, done, prune)
     _remember(plan.sources, done)
     report.seconds = time.perf_counter() - started
-    report.duplicates, report.topics = update_derived(plan.index_dir)
+    report.duplicates, report.topics = update_derived(plan.index_dir, phase)
     return report
 
 
