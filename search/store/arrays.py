@@ -239,6 +239,17 @@ def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, table["meta"]
 
 
+def range_slots(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return the indexes of the ranges [starts[i], starts[i] + counts[i]), end to end.
+
+    >>> range_slots(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+
+
 def term_chunks(df: np.ndarray, postings: int):
     """Yield [first, end) ranges of terms holding about this many postings each."""
     df = np.asarray(df, dtype=np.int64)

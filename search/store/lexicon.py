@@ -22,6 +22,7 @@ import numpy as np
 
 from ..analysis import french
 from . import duplicates
+from .arrays import range_slots
 
 # The lexicon is the cache of what each word gives: the analysis functions' own caches of
 # the same words are bypassed, and those under them emptied when the lexicon starts again.
@@ -114,17 +115,13 @@ class Lexicon:
 
     def form_tokens(self, words: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the written forms of numbered words, with the text of each (repeats kept)."""
-        arrays = self._current()
-        pieces, word = _expand(arrays["form_start"], words)
-        return arrays["form_term"][pieces], texts[word]
+        return self._pieces("form", words, texts)
 
     def vocabulary_tokens(
         self, words: np.ndarray, texts: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return the vocabulary words of numbered words, with the text of each."""
-        arrays = self._current()
-        pieces, word = _expand(arrays["vocabulary_start"], words)
-        return arrays["vocabulary_term"][pieces], texts[word]
+        return self._pieces("vocabulary", words, texts)
 
     def shingle_words(
         self, words: np.ndarray, counts: np.ndarray
@@ -134,6 +131,11 @@ class Lexicon:
         pieces, word = _expand(arrays["hash_start"], words)
         texts = np.repeat(np.arange(len(counts)), counts)[word]
         return arrays["hash"][pieces], np.bincount(texts, minlength=len(counts))
+
+    def _pieces(self, kind: str, words: np.ndarray, texts: np.ndarray):
+        arrays = self._current()
+        pieces, word = _expand(arrays[f"{kind}_start"], words)
+        return arrays[f"{kind}_term"][pieces], texts[word]
 
     def _learn(self, word: str) -> int:
         pieces, advance = word_terms(word)
@@ -173,6 +175,4 @@ class Lexicon:
 def _expand(starts: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the piece numbers of the words end to end, and the word each belongs to."""
     counts = starts[words + 1] - starts[words]
-    word = np.repeat(np.arange(len(words)), counts)
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return starts[words][word] + within, word
+    return range_slots(starts[words], counts), np.repeat(np.arange(len(words)), counts)

@@ -20,7 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import ArrayWriter, Runs, pack_runs, release, term_chunks, unpack_runs
+from .arrays import (
+    ArrayWriter,
+    Runs,
+    pack_runs,
+    range_slots,
+    release,
+    term_chunks,
+    unpack_runs,
+)
 from .building import LABELS, add_lengths, add_names, add_terms
 from .codec import FouilleSegment, arrays_of
 from .segment import FORMAT
@@ -173,11 +181,10 @@ def _merge_forward(writer, name, datas, renumber, places, final: np.ndarray) -> 
         merged_of = np.zeros(data.term_count(name), dtype=np.int64)
         held = np.flatnonzero(place >= 0)
         merged_of[place[held]] = final[held]
-        starts = data.arrays[f"{name}.fwd.starts"].astype(np.int64)
         for block in np.array_split(live, max(1, -(-len(live) // 50_000))):
-            terms = data.forward(name, block)
+            terms, sizes = data.forward(name, block)
             writer.extend(f"{name}.fwd.terms", merged_of[terms].astype(np.uint32))
-            counts.append(starts[block + 1] - starts[block])
+            counts.append(sizes)
         release(data.arrays)
     if f"{name}.fwd.terms" not in writer.streams:
         writer.extend(f"{name}.fwd.terms", np.zeros(0, np.uint32))
@@ -284,9 +291,7 @@ def _reordered(values: np.ndarray, lengths: np.ndarray, order: np.ndarray) -> np
     [4, 5, 1, 2]
     """
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    chosen = lengths[order]
-    offsets = np.arange(int(chosen.sum())) - np.repeat(np.cumsum(chosen) - chosen, chosen)
-    return values[np.repeat(starts[order], chosen) + offsets]
+    return values[range_slots(starts[order], lengths[order])]
 
 
 def _live(values: np.ndarray, numbers: np.ndarray) -> np.ndarray:

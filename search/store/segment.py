@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import Runs, read_arrays, string_at, unpack_run
+from .arrays import Runs, range_slots, read_arrays, string_at, unpack_run
 
 # Written into every segment's table; an index whose segments say otherwise is rebuilt.
 FORMAT = 2
@@ -105,12 +105,12 @@ class SegmentData:
                 at += 1
         return found
 
-    def forward(self, fieldname: str, docnums: np.ndarray) -> np.ndarray:
-        """Return the term ranks the documents hold in a field kept by document, end to end."""
-        starts = self.arrays[f"{fieldname}.fwd.starts"].astype(np.int64)
-        sizes = starts[docnums + 1] - starts[docnums]
-        slots = np.repeat(starts[docnums] - np.cumsum(sizes) + sizes, sizes)
-        return self.arrays[f"{fieldname}.fwd.terms"][slots + np.arange(len(slots))]
+    def forward(self, fieldname: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the term ranks documents hold in a field kept by document, and their counts."""
+        starts = self.arrays[f"{fieldname}.fwd.starts"]
+        first = starts[docnums].astype(np.int64)
+        sizes = starts[docnums + 1].astype(np.int64) - first
+        return self.arrays[f"{fieldname}.fwd.terms"][range_slots(first, sizes)], sizes
 
     def prefix_range(self, fieldname: str, prefix: bytes) -> tuple[int, int]:
         """Return the ranks [first, end) of a field's terms that begin with prefix."""

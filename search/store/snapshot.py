@@ -18,6 +18,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from ..limits import over_time
+from .arrays import range_slots
 from .codec import reader_segments
 from .schema import TEXT_FIELDS
 from .segment import NO_DATE, SegmentData, moment, timestamp
@@ -176,8 +177,7 @@ class Snapshot:
         rows = rows[held]
         starts = np.concatenate([[0], found.ends[:-1]])[rows]
         counts = found.ends[rows] - starts
-        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        positions = found.positions[np.repeat(starts, counts) + within] - offset
+        positions = found.positions[range_slots(starts, counts)] - offset
         spots = np.column_stack([np.repeat(docnums[held], counts), positions])
         # A phrase cannot start before the text does.
         return spots[positions >= 0]

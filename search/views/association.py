@@ -58,7 +58,8 @@ def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], to
         df = data.arrays[f"{FIELD}.df"]
         archive_size += int(df.sum())
         mine = sample[(sample >= base) & (sample < base + data.doc_count)] - base
-        held = np.bincount(data.forward(FIELD, mine), minlength=len(df)) if len(mine) else df[:0]
+        terms, _ = data.forward(FIELD, mine)
+        held = np.bincount(terms, minlength=len(df))
         found = {}
         for rank in np.flatnonzero(held).tolist():
             word = data.term_at(FIELD, rank).decode("utf-8")
