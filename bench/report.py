@@ -29,6 +29,7 @@ def tables(results: dict) -> str:
     for size, measured in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
         lines += _indexing(int(size), measured["indexing"]) + [""]
         lines += _latency(int(size), measured["latency"]) + [""]
+    lines += _serving(results) + [""]
     lines += _http(results["http"], results["http_size"], options["http_seconds"])
     return "\n".join(lines) + "\n"
 
@@ -97,6 +98,34 @@ def _latency(size: int, table: dict) -> list[str]:
     return lines
 
 
+def _serving(results: dict) -> list[str]:
+    lines = [
+        "**Serving**, `fouille serve`: first search of a new worker and after a commit of "
+        "20 articles (one worker); per worker after the load, MB: pages it alone wrote "
+        "(private dirty), USS, PSS; the site's anonymous memory (2 workers and the master); "
+        "views p95 ms; `fouille export` of every article matching *macron*",
+        "",
+        "| documents | first search ms | after a commit ms | private MB | USS MB | PSS MB | "
+        "site anon MB | `/tendances` p95 | `/concordance` p95 | export rows | export s | "
+        "export anon MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size, measured in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
+        if "serving" not in measured:
+            continue
+        found = measured["serving"]
+        worst = {k: max(w[k] for w in found["workers"]) for k in found["workers"][0]}
+        export = found["export"]
+        lines.append(
+            f"| {int(size):,} | {found['first_query_ms']:.0f} | {found['after_commit_ms']:.0f} | "
+            f"{worst['private_dirty_mb']:.0f} | {worst['uss_mb']:.0f} | {worst['pss_mb']:.0f} | "
+            f"{found['site_anon_mb']:,.0f} | {found['trends_ms']['p95']:.0f} | "
+            f"{found['concordance_ms']['p95']:.0f} | {export['rows']:,} | "
+            f"{export['seconds']:.1f} | {export['peak_anon_mb']:.0f} |"
+        )
+    return lines
+
+
 def _http(table: dict, size: int, seconds: float) -> list[str]:
     lines = [
         f"**HTTP at {int(size):,} documents**, `fouille serve` (2 workers), {seconds:g} s per "
@@ -115,7 +144,7 @@ def _http(table: dict, size: int, seconds: float) -> list[str]:
 
 
 def plot(results: dict, path: Path) -> None:
-    """Plot median latency and index size against the number of documents."""
+    """Plot median latency, index size and a worker's memory against the number of documents."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -123,13 +152,19 @@ def plot(results: dict, path: Path) -> None:
 
     sizes = sorted(int(size) for size in results["sizes"])
     measured = [results["sizes"][_key(results, size)] for size in sizes]
-    figure, (latency, disk) = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    figure, (latency, disk, memory) = pyplot.subplots(1, 3, figsize=(15, 4.2))
     for engine in ("fouille", "sqlite-fts5", "tantivy"):
         for set_name, style in (("keywords", "-o"), ("questions", "--s")):
             values = [m["latency"][set_name][engine]["p50"]["median"] for m in measured]
             latency.plot(sizes, values, style, label=f"{engine}, {set_name}")
     for engine in ("fouille-all", "sqlite-fts5-1", "tantivy-all"):
         disk.plot(sizes, [m["indexing"][engine]["size_mb"] for m in measured], "-o", label=engine)
+    if all("serving" in m for m in measured):
+        for key, label in (("private_dirty_mb", "private"), ("uss_mb", "USS"), ("pss_mb", "PSS")):
+            worst = [max(w[key] for w in m["serving"]["workers"]) for m in measured]
+            memory.plot(sizes, worst, "-o", label=label)
+    memory.set(xlabel="documents", ylabel="MB", title="A Fouille worker's memory")
+    memory.legend(fontsize=8)
     latency.set(xlabel="documents", ylabel="p50 ms (log)", yscale="log", title="Query latency")
     disk.set(xlabel="documents", ylabel="MB", title="Index size")
     latency.legend(fontsize=7)

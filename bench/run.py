@@ -1,4 +1,4 @@
-"""Run the benchmark: indexing, query latency and HTTP load, for Fouille and its peers.
+"""Run the benchmark: indexing, query latency, serving and HTTP load, Fouille and its peers.
 
 Usage: python -m bench.run [--sizes 10000 35987] [--runs 3] [--index-runs 1] [--sample N]
 [--http-seconds 10] [--work DIR] [--out docs]. Results go to WORK/results.json, and the
@@ -24,6 +24,7 @@ from .measure import directory_mb, run_measured, summary
 from .peers import PEERS
 from .querysets import filtered_queries, keyword_queries, question_queries
 from .report import write_report
+from .serving import measure_serving
 
 CORES = os.cpu_count() or 1
 
@@ -40,7 +41,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== {size:,} documents", file=sys.stderr)
         indexes = _index_all(source, options.work / str(size), options, results, size)
         results["sizes"][size] = results["sizes"].get(size, {}) | {
-            "latency": _latency_all(indexes, sets, options.runs)
+            "latency": _latency_all(indexes, sets, options.runs),
+            # Last at this size: it commits a few articles to the index it measures.
+            "serving": _serving(indexes["fouille"], source, sets, options),
         }
     reference = min(options.sizes, key=lambda size: abs(size - 35987))
     results["http"] = _http_all(options.work / str(reference) / "fouille-all", sets, options)
@@ -158,9 +161,20 @@ def _latency_all(indexes: dict, sets: dict, runs: int) -> dict:
     return table
 
 
+def _serving(index_dir: Path, source: Path, sets: dict, options) -> dict:
+    found = measure_serving(index_dir, source, _mix(sets), options.http_seconds)
+    print(f"   serving: {found}", file=sys.stderr)
+    return found
+
+
+def _mix(sets: dict) -> list:
+    """Return keyword and question queries, alternating."""
+    return [q for pair in zip(sets["keywords"], sets["questions"], strict=False) for q in pair]
+
+
 def _http_all(index_dir: Path, sets: dict, options) -> dict:
     """Load /recherche and /api/search with 1, 4 and 16 clients, keyword and question mix."""
-    queries = [q for pair in zip(sets["keywords"], sets["questions"], strict=False) for q in pair]
+    queries = _mix(sets)
     server, port = serve(index_dir)
     try:
         # Both workers open the index and warm their caches before anything is counted.

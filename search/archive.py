@@ -21,6 +21,7 @@ from .ranking.suggestions import complete
 from .store.index import open_index
 from .store.snapshot import NO_DATE, Snapshot, moment
 from .store.topics import TopicsCache
+from .store.view import load_view
 from .views.concordance import Concordance, ConcordanceSort, compute_concordance
 from .views.exporting import Export
 from .views.highlighting import mark_all
@@ -69,7 +70,10 @@ class Archive:
         """Return the arrays of the latest committed version, read when first needed."""
         searcher = self._current()
         if self._snapshot is None:
-            self._snapshot = Snapshot(searcher)
+            # The version's view maps what every worker would otherwise make a copy of.
+            view = load_view(self.path, self._generation)
+            fits = view is not None and view.fits(searcher.reader())
+            self._snapshot = Snapshot(searcher, view.arrays if fits else None)
         # The topic space is written after the index version it describes: look each time.
         self._snapshot.topics = self._topics.get(searcher, self._generation)
         return self._snapshot

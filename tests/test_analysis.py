@@ -3,7 +3,7 @@
 import pytest
 from whoosh.analysis import LanguageAnalyzer
 
-from search.analysis.french import FrenchAnalyzer, analyze, fold_accents, stem
+from search.analysis.french import FrenchAnalyzer, analyze, fold_accents, stem, term_start
 
 
 @pytest.mark.parametrize(
@@ -163,3 +163,32 @@ def test_known_bad_conflations_are_kept_apart(one, other):
 @pytest.mark.parametrize("word", ["quel", "quelles", "combien", "pourquoi", "comment", "quand"])
 def test_question_words_are_not_searched(word):
     assert analyze(f"{word} montant") == analyze("montant")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "l’État",
+        "jusqu'où",
+        "Œuvres",
+        "jeux",
+        "Collectivités",
+        "qu’il",
+        "aujourd'hui",
+        "5G",
+        "naïveté",
+        "Yeux",
+        "violence",
+        "continuellement",
+        "ÉLYSÉE",
+        "a",
+    ],
+)
+def test_a_words_terms_begin_as_term_start_says(word):
+    # The concordance passes over words whose start rules its terms out.
+    start = term_start(word)
+    assert all(term.startswith(start[: len(term)]) for term in analyze(word))
+
+
+def test_a_compound_has_no_term_start():
+    assert term_start("cyber-sécurité") is None

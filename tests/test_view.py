@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 from test_topics import MONEY, SPORT, small_space  # noqa: F401 (a fixture, used by name)
 
 from conftest import write_jsonl
 from search import Archive, index_files
 from search.store.index import open_index
+from search.store.snapshot import Snapshot
 from search.store.view import POINTER, load_view
 
 LONG_QUERY = "le buteur et son entraîneur au stade devant les supporters du championnat"
@@ -124,3 +126,20 @@ def test_view_of_another_index_at_the_same_version_is_not_used(tmp_path, index_d
         (other_dir / name).write_bytes((index_dir / name).read_bytes())
     (other_dir / POINTER).write_text(json.dumps(pointer))
     assert answers(other_dir) == expected
+
+
+def test_a_search_maps_lengths_facets_and_dates_from_the_view(sample_dir):
+    # Every worker reads the same pages instead of making its own copy per article.
+    archive = Archive(sample_dir)
+    searcher = archive._current()
+    mapped = archive._arrays()
+    made = Snapshot(searcher)
+    assert not mapped.published.flags.owndata
+    assert np.array_equal(mapped.published, made.published)
+    for name, lengths in made.lengths.items():
+        assert np.array_equal(mapped.lengths[name], lengths)
+    for name, labels in made.labels.items():
+        assert mapped.labels[name].names == labels.names
+        assert np.array_equal(mapped.labels[name].codes, labels.codes)
+    assert mapped.tags.names == made.tags.names and len(made.tags.names) > 1
+    assert np.array_equal(mapped.tags.owners, made.tags.owners)

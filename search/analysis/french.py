@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -33,6 +34,11 @@ HYPHENS = "-‐‑"
 ELISIONS = frozenset(
     ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
 )
+
+# Words whose analysis each process remembers: enough for the common words of queries and
+# snippets, whose distribution is steep, and a bound on a long-running worker's memory (the
+# indexer analyses through its own lexicon, store/lexicon.py).
+WORD_CACHE = 20_000
 
 _JOINERS = re.escape(APOSTROPHES + HYPHENS)
 _WORD = re.compile(rf"[^\W_]+(?:[{_JOINERS}][^\W_]+)*")
@@ -57,7 +63,7 @@ def _load_stopwords() -> frozenset[str]:
 STOPWORDS = _load_stopwords()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def fold_accents(text: str) -> str:
     """Return text without diacritics.
 
@@ -95,7 +101,7 @@ EXCEPTIONS = {
 }
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def stem(word: str) -> str:
     """Return the Snowball French stem of an accent-folded, lowercase word.
 
@@ -106,6 +112,11 @@ def stem(word: str) -> str:
         # Codes such as "5g" or "covid19" and words such as "aujourd'hui" stay whole.
         return word
     return EXCEPTIONS.get(word) or _stemmer.stem(word)
+
+
+def word_matches(text: str) -> Iterator[re.Match]:
+    """Return the words FrenchTokenizer cuts from NFC-normalised text, with their offsets."""
+    return _WORD.finditer(text)
 
 
 class FrenchTokenizer(Tokenizer):
@@ -137,7 +148,7 @@ class FrenchTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        for pos, match in enumerate(_WORD.finditer(value), start_pos):
+        for pos, match in enumerate(word_matches(value), start_pos):
             token.text = match.group()
             token.boost = 1.0
             token.stopped = False
@@ -324,7 +335,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=WORD_CACHE)
 def word_terms(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
     """Return one word's terms with their positions from 0, and how far it moves the next."""
     if not _HYPHEN.search(word):
@@ -337,6 +348,20 @@ def word_terms(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
     return pieces, max((offset for _, offset in pieces), default=-1) + 1
 
 
+def term_start(word: str) -> str | None:
+    """Return the first two letters of a word's index term, None for a compound.
+
+    Stemming only ever cuts or rewrites an ending, so a concordance can pass over the words
+    that cannot hold its terms without analysing them.
+    """
+    if _HYPHEN.search(word):
+        return None
+    text = _elided(word).lower()
+    if "œ" in text or "æ" in text:
+        text = text.replace("œ", "oe").replace("æ", "ae")
+    return fold_accents(text)[:2]
+
+
 def vocabulary_words(text: str) -> list[str]:
     """Return the words of a text as WordAnalyzer gives them (lowercase, no function words).
 
@@ -346,7 +371,7 @@ def vocabulary_words(text: str) -> list[str]:
     return [term for word in words(text) for term in vocabulary_word(word)]
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=WORD_CACHE)
 def vocabulary_word(word: str) -> tuple[str, ...]:
     """Return what WordAnalyzer makes of one word: itself in lowercase, or nothing."""
     text = _elided(word).lower()
@@ -386,7 +411,7 @@ def written_forms(text: str) -> list[str]:
     return [form for word in words(text) for form in word_forms(word)]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def word_forms(word: str) -> tuple[str, ...]:
     """Return a word's written forms: none for a function word, its parts too if hyphenated."""
     cut = _APOSTROPHE.search(word)

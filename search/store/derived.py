@@ -14,6 +14,7 @@ from .clustering import (
 )
 from .index import open_index
 from .lock import under_lock
+from .snapshot import Snapshot
 from .topics import TOPIC, TopicsReport, aligned_vectors, load_topics, topics_stamp, update_topics
 from .view import load_view, segment_ids, write_view
 
@@ -48,9 +49,11 @@ def update_view(index_dir: Path | str) -> None:
         reader = searcher.reader()
         view = load_view(index_dir, generation)
         fits = view is not None and view.fits(reader)
-        if fits and all(view.made_from(name, s) for name, s in stamps.items()):
+        current = fits and all(view.made_from(name, s) for name, s in stamps.items())
+        # A view written before it kept the snapshot's columns is written again.
+        if current and "published" in view.arrays:
             return
-        arrays = cluster_docnums(reader, load_clusters(index_dir))
+        arrays = cluster_docnums(reader, load_clusters(index_dir)) | Snapshot(searcher).columns()
         space = load_topics(index_dir) if stamps["topics"] else None
         if space is not None:
             arrays[TOPIC] = aligned_vectors(reader, space)

@@ -33,7 +33,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ..analysis.french import fold_accents
+from ..analysis.french import WORD_CACHE, fold_accents
 from ..analysis.french import words as analysed_words
 
 SHINGLE = 5
@@ -73,7 +73,7 @@ def words(text: str) -> list[str]:
     return [fold_accents(w.lower()) for word in analysed_words(text) for w in _WORD.findall(word)]
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=WORD_CACHE)
 def word_hashes(word: str) -> tuple[int, ...]:
     """Return the hashes of the shingle words in one word of the analyzer (``l’été``: two)."""
     return tuple(zlib.crc32(fold_accents(w.lower()).encode()) for w in _WORD.findall(word))

@@ -26,8 +26,9 @@ from .segment import NO_DATE, SegmentData, moment, timestamp
 # Fields whose values are facets and filters (single label per article), and the list one.
 LABEL_FIELDS = ("section", "author_label", "source_label", "year")
 LIST_FIELD = "tags"
-# Posting lists kept in memory, in bytes.
-CACHE_BYTES = 150_000_000
+# Posting lists kept in memory, in bytes: each worker holds its own, so this bounds a worker's
+# private memory (docs/BENCHMARKS.md measures what a smaller cache costs in latency).
+CACHE_BYTES = 64_000_000
 # Phrases whose matches are remembered (compounds such as "covid-19" recur in queries).
 CACHE_PHRASES = 1024
 CACHE_EXPANSIONS = 1024
@@ -61,7 +62,7 @@ class PostingList:
         return self.docs.nbytes + self.freqs.nbytes + extra
 
 
-_EMPTY = PostingList(np.empty(0, np.int64), np.empty(0, np.float32))
+_EMPTY = PostingList(np.empty(0, np.int32), np.empty(0, np.float32))
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class LabelLists:
 class Snapshot:
     """The arrays of one searcher's index version; thread-safe for reading."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, mapped: dict[str, np.ndarray] | None = None):
+        """Read searcher's version; mapped, its view's arrays (``columns``), saves making them."""
         self.searcher = searcher
         # The archive's topic vectors by docnum (``topics.TopicVectors``), set by the archive.
         self.topics = None
@@ -97,14 +99,20 @@ class Snapshot:
             deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
             self.live[deleted + base] = False
         self.documents = int(self.live.sum())
-        self.lengths = {name: self._lengths(name) for name in TEXT_FIELDS}
+        mapped = mapped if mapped is not None and "published" in mapped else {}
+        self.lengths = {
+            name: mapped[key] if (key := f"lengths.{name}") in mapped else self._lengths(name)
+            for name in TEXT_FIELDS
+        }
         self.mean_length = {
             name: float(lengths[self.live].mean()) if self.documents else 0.0
             for name, lengths in self.lengths.items()
         }
-        self.labels = {name: self._labels(name) for name in LABEL_FIELDS}
-        self.tags = self._label_lists(LIST_FIELD)
-        self.published = self._concatenated(lambda data: data.published, np.int64)
+        self.labels = {name: self._labels(name, mapped) for name in LABEL_FIELDS}
+        self.tags = self._label_lists(LIST_FIELD, mapped)
+        self.published = mapped.get("published")
+        if self.published is None:
+            self.published = self._concatenated(lambda data: data.published, np.int64)
         self._cache: OrderedDict[tuple[str, str], PostingList] = OrderedDict()
         self._cached = 0
         # Phrases read positions, which cost more than postings; recent ones are remembered.
@@ -286,11 +294,12 @@ class Snapshot:
                 ends.append(found_ends + offset)
         if not docs:
             return _EMPTY
+        # 32-bit docnums and positions: half the cache, for any archive of under 2**31.
         return PostingList(
-            np.concatenate(docs),
+            np.concatenate(docs).astype(np.int32),
             np.concatenate(freqs).astype(np.float32),
-            np.concatenate(positions) if positions else None,
-            np.concatenate(ends) if ends else None,
+            np.concatenate(positions).astype(np.int32) if positions else None,
+            np.concatenate(ends).astype(np.int32) if ends else None,
         )
 
     def _concatenated(self, read, dtype) -> np.ndarray:
@@ -308,9 +317,19 @@ class Snapshot:
             )
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
-    def _labels(self, name: str) -> Labels:
+    def columns(self) -> dict[str, np.ndarray]:
+        """Return the arrays by document number a view keeps for the next snapshots."""
+        found = {f"lengths.{name}": lengths for name, lengths in self.lengths.items()}
+        found |= {f"labels.{name}": labels.codes for name, labels in self.labels.items()}
+        found |= {"tags.starts": self.tags.starts, "tags.codes": self.tags.codes}
+        return found | {"tags.owners": self.tags.owners, "published": self.published}
+
+    def _labels(self, name: str, mapped: dict) -> Labels:
         columns = [data.labels(name) for data, _, _ in self.segments]
         names = tuple(sorted({n for own, _ in columns for n in own}))
+        # The names are few and read from each segment; the codes, one per article, mapped.
+        if f"labels.{name}" in mapped:
+            return Labels(names, mapped[f"labels.{name}"])
         index = {label: code for code, label in enumerate(names)}
         codes = []
         for own, own_codes in columns:
@@ -318,9 +337,11 @@ class Snapshot:
             codes.append(table[own_codes])
         return Labels(names, np.concatenate(codes) if codes else np.zeros(0, np.int32))
 
-    def _label_lists(self, name: str) -> LabelLists:
+    def _label_lists(self, name: str, mapped: dict) -> LabelLists:
         columns = [data.label_lists(name) for data, _, _ in self.segments]
         names = tuple(sorted({n for own, _, _ in columns for n in own}))
+        if "tags.owners" in mapped:
+            return LabelLists(names, *(mapped[f"tags.{k}"] for k in ("starts", "codes", "owners")))
         index = {label: code for code, label in enumerate(names)}
         codes, counts = [], []
         for own, starts, own_codes in columns:

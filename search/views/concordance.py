@@ -17,19 +17,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from ..analysis.french import FrenchAnalyzer, fold_accents
+from ..analysis.french import fold_accents
 from ..errors import MissingQuery
 from ..limits import current, over_time
 from ..models import Filters, Sort
 from ..ranking.folding import Copies
 from ..ranking.query import parse_query
 from ..store.snapshot import Snapshot
+from .highlighting import located_terms
 from .querying import highlight_terms, select
 
 # The newest matching articles read, at most: a concordance is read, not counted.
 MAX_ARTICLES = 500
 CONTEXT_CHARS = 60
-_ANALYZER = FrenchAnalyzer()
 _SPACES = re.compile(r"\s+")
 _FIRST_WORD = re.compile(r"\w+")
 
@@ -86,7 +86,7 @@ def compute_concordance(
         # Unknown words, or exclusions only: nothing can be shown in context.
         return Concordance(text, filters, sort, (), 0, 0)
     ranking = select(snapshot, text, filters, Sort.NEWEST)
-    lines, seen, read = [], set(), 0
+    lines, seen, read, known = [], set(), 0, {}
     for docnum in ranking.top(MAX_ARTICLES).tolist():
         if over_time():
             break
@@ -98,7 +98,7 @@ def compute_concordance(
         fields = snapshot.searcher.stored_fields(docnum)
         body = fields.get("body") or fields.get("summary", "")
         about = (fields["id"], fields.get("title", ""), fields.get("published"))
-        lines.extend(Line(*about, *context) for context in kwic(body, terms))
+        lines.extend(Line(*about, *context) for context in kwic(body, terms, known=known))
     if sort is ConcordanceSort.NEXT_WORD:
         lines.sort(key=lambda line: _next_word(line.right))
     limits = current()
@@ -107,13 +107,18 @@ def compute_concordance(
     )
 
 
-def kwic(text: str, terms: set[str], width: int = CONTEXT_CHARS) -> Iterator[tuple[str, str, str]]:
-    """Yield (left, word, right) for each word of text whose index term is in terms."""
+def kwic(
+    text: str, terms: set[str], width: int = CONTEXT_CHARS, known: dict | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """Yield (left, word, right) for each word of text whose index term is in terms.
+
+    known, if given, holds the analyses of words met before (``located_terms``).
+    """
     end = 0
-    for token in _ANALYZER(text, chars=True, mode="query"):
-        if token.text not in terms or token.startchar < end:
+    for term, start, stop in located_terms(text, known, terms):
+        if term not in terms or start < end:
             continue
-        start, end = token.startchar, token.endchar
+        end = stop
         left = _SPACES.sub(" ", text[max(0, start - width) : start])
         right = _SPACES.sub(" ", text[end : end + width])
         if start > width and " " in left:

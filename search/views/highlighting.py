@@ -9,12 +9,21 @@ Matching is done on index terms (stems, accents folded), so ``cybersecurite`` ma
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
 
 from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
 
-from ..analysis.french import FrenchAnalyzer, FrenchTokenizer, fold_accents
+from ..analysis.french import (
+    WORD_CACHE,
+    FrenchAnalyzer,
+    FrenchTokenizer,
+    fold_accents,
+    term_start,
+    word_matches,
+)
 from ..limits import over_time
 
 SNIPPET_CHARS = 240
@@ -22,11 +31,39 @@ _FRENCH = FrenchAnalyzer()
 _WORDS = FrenchTokenizer()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _terms_of(word: str, removestops: bool) -> tuple[tuple[str, int, int], ...]:
     """Return a word's index terms with their offsets in it ("l’État": "etat" from 2)."""
     tokens = _FRENCH(word, chars=True, removestops=removestops)
     return tuple((t.text, t.startchar, t.endchar) for t in tokens)
+
+
+def located_terms(
+    text: str, known: dict | None = None, only: set[str] | None = None
+) -> Iterator[tuple[str, int, int]]:
+    """Yield the index terms of a text with their character offsets, word by word.
+
+    The analyzer's terms, each distinct word analysed once: a concordance reads hundreds of
+    articles, more distinct words than the process keeps (``_terms_of``), so it passes known,
+    the analyses of the words it has met, and only, its terms: a word that cannot hold one
+    is passed over unanalysed.
+    """
+    known = {} if known is None else known
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    for match in word_matches(text):
+        word, start = match.group(), match.start()
+        terms = known.get(word)
+        if terms is None:
+            wanted = only is None or _may_hold(word, only)
+            terms = known[word] = _terms_of(word, True) if wanted else ()
+        for term, begins, ends in terms:
+            yield term, start + begins, start + ends
+
+
+def _may_hold(word: str, terms: set[str]) -> bool:
+    begins = term_start(word)
+    return begins is None or any(t.startswith(begins) or begins.startswith(t) for t in terms)
 
 
 def _analyzer(value: str, **options):
@@ -93,7 +130,8 @@ def _region(text: str, terms: set[str], max_chars: int) -> tuple[int, int]:
     Analysing a whole long article for a snippet costs milliseconds; a term is the beginning
     of a word as folded, so a plain search of the folded text finds where to look.
     """
-    folded = fold_accents(text.lower())
+    # Uncached: the cache is for words, and would keep every article shown in memory.
+    folded = fold_accents.__wrapped__(text.lower())
     if len(folded) != len(text) or len(text) <= 4 * max_chars:
         return 0, len(text)
     first = len(text)
