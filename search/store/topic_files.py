@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import ArrayWriter, map_file, read_arrays, string_at, strings, table_path
+from .arrays import ArrayWriter, map_file, read_arrays, strings, table_path
 from .sidecar import replacing, stamp
 
 RECORD = "fouille-topics.json"
@@ -113,8 +113,9 @@ def write_space(folder: Path, stems: list[str], idf: np.ndarray, basis: np.ndarr
 def read_space(folder: Path, record: Record) -> tuple[dict[str, int], np.ndarray, np.ndarray, int]:
     """Return a space's vocabulary, idf, basis (mapped) and the articles it was fitted on."""
     arrays, meta = read_arrays(folder / record.space)
-    data, ends = arrays["stems"], arrays["stem_ends"]
-    vocabulary = {string_at(data, ends, i).decode("utf-8"): i for i in range(len(ends))}
+    text, ends = bytes(arrays["stems"]), arrays["stem_ends"].tolist()
+    places = zip([0, *ends][:-1], ends, strict=True)
+    vocabulary = {text[start:end].decode("utf-8"): i for i, (start, end) in enumerate(places)}
     basis = arrays["basis"]
     if basis.shape != (record.dimensions, len(vocabulary)) or len(arrays["idf"]) != len(ends):
         raise ValueError(f"{record.space} does not match {RECORD}")
