@@ -299,3 +299,12 @@ def test_basis_is_the_one_numpys_factorizations_give():
     basis = fitting._randomized_basis(matrix, 30 - fitting.OVERSAMPLING)
     assert basis.dtype == np.float32
     assert np.allclose(basis, expected[:10], atol=1e-5)
+
+
+def test_space_of_articles_all_alike_has_no_topics_and_is_kept(tmp_path):
+    # Every stem is in every article: none tells topics apart, the space has no dimension.
+    same = [{"id": f"a{n}", "title": "match", "text": SPORT} for n in range(25)]
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", same)])
+    space = load_topics(tmp_path / "ix")
+    assert space.vectors.shape == (25, 0)
+    assert not update_topics(tmp_path / "ix").fitted

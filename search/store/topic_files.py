@@ -93,7 +93,9 @@ def new_name() -> str:
     return f"{PREFIX}{secrets.token_hex(6)}"
 
 
-def write_space(folder: Path, stems: list[str], idf: np.ndarray, basis: np.ndarray, fitted: int):
+def write_space(
+    folder: Path, stems: list[str], idf: np.ndarray, basis: np.ndarray, fitted: int
+) -> str:
     """Write a fitted space's stems, idf and float16 basis; return the file's name."""
     name = new_name() + ".fsd"
     data, ends = strings(stems)
@@ -136,7 +138,7 @@ def read_rows(folder: Path, record: Record) -> tuple[np.ndarray, np.ndarray]:
         fingerprints[: record.rows * FINGERPRINT].view(f"S{FINGERPRINT}").view(np.ndarray),
         vectors[: record.rows * width]
         .view(np.float16)
-        .reshape(-1, record.dimensions)
+        .reshape(record.rows, record.dimensions)
         .view(np.ndarray),
     )
 
@@ -168,7 +170,7 @@ class RowWriter:
             raise ValueError(f"a fingerprint is longer than {FINGERPRINT} bytes")
         rows = np.ascontiguousarray(vectors, dtype=np.float16)
         assert rows.shape == (len(encoded), self.dimensions)
-        self.files[0].write(memoryview(rows).cast("B"))
+        self.files[0].write(rows.reshape(-1).view(np.uint8))
         self.files[1].write(encoded.astype(f"S{FINGERPRINT}").tobytes())
         self.rows += len(encoded)
 
