@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import search.ranking.ranker as ranking
+import search.store.topic_files as topic_files
 import search.store.topics as topics
 from bench.relevance_variants import EVAL
 from search import Archive
@@ -31,12 +32,12 @@ def _timed(action) -> tuple[float, object]:
 
 
 def main(folder: str) -> None:
-    path = Path(folder) / topics.SIDECAR
-    path.unlink(missing_ok=True)
+    topics.clear_topics(folder)
     seconds, report = _timed(lambda: topics.update_topics(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"fit: {report.articles:,} articles, {seconds:.1f} s, peak RSS {peak:,.0f} MB")
-    print(f"file: {path.stat().st_size / 1e6:.1f} MB")
+    size = sum(p.stat().st_size for p in Path(folder).glob("fouille-topics*"))
+    print(f"files: {size / 1e6:.1f} MB")
     space = topics.load_topics(folder)
     print(
         f"in memory: basis {space.basis.shape} {space.basis.nbytes / 1e6:.0f} MB, vectors "
@@ -45,8 +46,8 @@ def main(folder: str) -> None:
     seconds, _ = _timed(lambda: topics.update_topics(folder))
     print(f"update with nothing to do: {seconds:.2f} s")
     # Folding in: forget 100 articles' vectors, as if they had just been added.
-    fewer = replace(space, fingerprints=space.fingerprints[:-100], vectors=space.vectors[:-100])
-    topics._save(path, fewer)
+    record = topic_files.read_record(Path(folder))
+    topic_files.write_record(Path(folder), replace(record, rows=record.rows - 100))
     seconds, report = _timed(lambda: topics.update_topics(folder))
     print(f"update folding in {report.folded} articles: {seconds:.2f} s")
     leads = list(load_eval_set(EVAL / "orangesum-knownitem-dev").queries.values())[:300]

@@ -10,12 +10,13 @@ randomized SVD (Halko, Martinsson and Tropp, 2011). The cosine of a query and an
 that space is one of the signals ``ranking/ranker.py`` rescores sentence-long queries with
 (docs/RELEVANCE.md).
 
-The space lives beside the index in ``fouille-topics.npz``: the fitted basis and vocabulary,
-then each article's unit vector under its fingerprint (as the record of duplicates keys them).
-Bringing it up to date reads the stems of articles new to it from their stored text and
-projects them on the basis (folding in); once the archive holds GROWTH times the articles it
-held when the basis was fitted, or when it holds none yet, the basis is fitted again from the
-postings, on a sample of SAMPLE articles.
+The space lives beside the index (``topic_files.py``): the fitted basis and vocabulary in a
+file written once per fit, each article's unit vector under its fingerprint (as the record of
+duplicates keys them) in files that folding in appends to. Bringing it up to date reads the
+stems of articles new to it from their stored text and projects them on the basis (folding
+in); once the archive holds GROWTH times the articles it held when the basis was fitted, or
+when it holds none yet, the basis is fitted again from the postings, on a sample of SAMPLE
+articles.
 Under MIN_ARTICLES articles there is no space: too few articles to learn topics from.
 """
 
@@ -29,34 +30,40 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from ..analysis.french import analyze
-from .arrays import release, term_chunks, unpack_runs
+from .arrays import release
 from .clustering import live_fingerprints
-from .codec import reader_segments
 from .index import open_index
 from .lock import under_lock
 from .schema import TEXT_FIELDS
-from .sidecar import replacing, stamp
+from .topic_files import (
+    FINGERPRINT,
+    Record,
+    RowWriter,
+    clear_files,
+    new_name,
+    read_record,
+    read_rows,
+    read_space,
+    record_stamp,
+    write_record,
+    write_space,
+)
+from .topic_fitting import TextPostings, fit_basis, sample_positions, unit, weighted
 from .view import load_view
 
-SIDECAR = "fouille-topics.npz"
 # The name of the topic vectors in an index version's view.
 TOPIC = "topic_vectors"
-FORMAT = 1
 DIMENSIONS = 400
 MIN_ARTICLES = 1000
 # Articles the basis is fitted on, and articles projected at once: the fit's memory is bounded
 # by these, not by the archive (docs/RELEVANCE.md gives the sample's effect on relevance).
 SAMPLE = 40_000
 BLOCK = 50_000
-# Postings decoded at once.
-CHUNK_POSTINGS = 1_000_000
+# Articles folded in between two writes.
+FOLD = 1_000
 GROWTH = 1.25
-# The randomized SVD's extra dimensions and power iterations (Halko et al.'s p and q).
-OVERSAMPLING = 20
-ITERATIONS = 4
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Topics:
     vocabulary: dict[str, int]
     idf: np.ndarray  # per stem of the vocabulary
     basis: np.ndarray  # topics × stems
-    fingerprints: np.ndarray  # one per row of vectors
+    fingerprints: np.ndarray  # bytes, one per row of vectors
     vectors: np.ndarray  # articles × topics, unit length
     fitted: int  # how many articles the archive held when the basis was fitted
 
@@ -78,7 +85,7 @@ class Topics:
             columns = [column for column, _ in held]
             weights = (1 + np.log([c for _, c in held])) * self.idf[columns]
             vector = self.basis[:, columns].astype(np.float32) @ weights.astype(np.float32)
-        return _unit(vector)
+        return unit(vector)
 
 
 class TopicVectors:
@@ -161,200 +168,141 @@ def update_topics(index_dir: Path | str) -> TopicsReport:
     :raises IndexIncompatible: if the index cannot be read.
     """
     started = time.perf_counter()
-    path = Path(index_dir) / SIDECAR
-    topics = load_topics(index_dir)
+    folder = Path(index_dir)
+    record = read_record(folder)
+    topics = _load(folder, record, vectors=True) if record else None
     report = TopicsReport()
-    with open_index(Path(index_dir)).searcher() as searcher:
+    with open_index(folder).searcher() as searcher:
         reader = searcher.reader()
         live = live_fingerprints(reader)
         report.articles = len(live)
         if len(live) < MIN_ARTICLES:
-            path.unlink(missing_ok=True)
+            clear_topics(folder)
         elif topics is None or len(live) >= GROWTH * topics.fitted:
-            _save(path, fit_topics(reader, live))
+            fit_topics(folder, reader, live)
             report.fitted = True
         else:
-            kept = np.isin(topics.fingerprints, list(live))
-            known = set(topics.fingerprints[kept].tolist())
-            new = [f for f in live if f not in known]
-            report.folded = len(new)
-            if new or not kept.all():
-                rows = [topics.project(_stems(searcher.stored_fields(live[f]))) for f in new]
-                vectors = np.vstack([topics.vectors[kept], *rows]).astype(np.float16)
-                fingerprints = np.concatenate([topics.fingerprints[kept], np.array(new, str)])
-                _save(path, replace(topics, fingerprints=fingerprints, vectors=vectors))
+            report.folded = _fold_in(folder, record, topics, searcher, live)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def fit_topics(reader, live: dict[str, int]) -> Topics:
-    """Return a topic space fitted on a sample of the live articles, holding them all.
+def fit_topics(index_dir: Path | str, reader, live: dict[str, int]) -> None:
+    """Fit a topic space on a sample of the live articles and write it with all their vectors.
 
     The basis is learnt from at most SAMPLE articles; every article, sampled or not, is then
-    projected on it BLOCK articles at a time, so that memory does not grow with the archive
-    beyond the vectors themselves.
+    projected on it BLOCK articles at a time and its vector appended to the file, so that
+    memory does not grow with the archive.
     """
-    texts = _TextPostings(reader)
-    fingerprints = np.array(list(live), dtype=str)
+    folder = Path(index_dir)
+    texts = TextPostings(reader)
+    fingerprints = np.array(list(live), dtype=f"S{FINGERPRINT}")
     docnums = np.fromiter(live.values(), dtype=np.int64, count=len(live))
-    sample = docnums[_sample(fingerprints)]
-    counts = texts.counts(sample)
-    frequency = np.diff(counts.tocsc().indptr)
-    # A stem in one article or in more than half of them tells nothing of topics.
-    kept = np.flatnonzero((frequency >= 2) & (frequency <= len(sample) / 2))
-    idf = np.log(len(sample) / frequency[kept]).astype(np.float32)
-    weighted = _weighted(counts[:, kept], idf).astype(np.float32)
-    del counts
-    dimensions = min(DIMENSIONS, min(weighted.shape) // 2)
-    basis = _randomized_basis(weighted, dimensions)
-    del weighted
-    vectors = np.zeros((len(docnums), dimensions), dtype=np.float16)
-    # In document order, a block reads only the segments that hold its articles.
-    order = np.argsort(docnums, kind="stable")
-    for block in np.array_split(order, max(1, -(-len(order) // BLOCK))):
-        if len(block):
-            rows = _weighted(texts.counts(docnums[block])[:, kept], idf)
-            vectors[block] = _unit(rows @ basis.T).astype(np.float16)
-    return Topics(
-        vocabulary={texts.stems[c]: i for i, c in enumerate(kept.tolist())},
-        idf=idf,
-        basis=basis.astype(np.float16),
-        fingerprints=fingerprints,
-        vectors=vectors,
-        fitted=len(docnums),
-    )
+    sample = docnums[sample_positions(fingerprints, SAMPLE)]
+    kept, idf, basis = fit_basis(texts, sample, DIMENSIONS)
+    stems = [texts.stems[column] for column in kept.tolist()]
+    space, name = write_space(folder, stems, idf, basis, fitted=len(docnums)), new_name()
+    with RowWriter(folder, name, 0, len(basis)) as rows:
+        # In document order, a block reads only the segments that hold its articles.
+        order = np.argsort(docnums, kind="stable")
+        for block in np.array_split(order, max(1, -(-len(order) // BLOCK))):
+            if len(block):
+                counts = weighted(texts.counts(docnums[block])[:, kept], idf)
+                rows.append(fingerprints[block], unit(counts @ basis.T))
+    write_record(folder, Record(space, name, rows.rows, len(basis)))
 
 
 def load_topics(index_dir: Path | str, vectors: bool = True) -> Topics | None:
     """Return the topic space beside an index; None if it has none or it cannot be read.
 
-    Without vectors, only what projects a query is read (the articles' vectors are the
-    bulk of the file, and a search maps them from the view instead).
+    Its files are mapped, not read. Without vectors, only what projects a query is mapped
+    (a search maps the articles' vectors from the view instead).
     An unreadable space is only derived data: the next update fits it again.
     """
-    try:
-        with np.load(Path(index_dir) / SIDECAR) as data:
-            if int(data["format"]) != FORMAT:
-                return None
-            basis = data["basis"]
-            return Topics(
-                vocabulary={t: i for i, t in enumerate(data["vocabulary"].tolist())},
-                idf=data["idf"],
-                basis=basis,
-                fingerprints=data["fingerprints"] if vectors else np.zeros(0, str),
-                vectors=data["vectors"] if vectors else np.zeros((0, len(basis)), np.float16),
-                fitted=int(data["fitted"]),
-            )
-    except (OSError, ValueError, KeyError, EOFError):
-        return None
+    folder = Path(index_dir)
+    record = read_record(folder)
+    return _load(folder, record, vectors) if record else None
 
 
 def clear_topics(index_dir: Path | str) -> None:
     """Forget the topic space of the index in index_dir."""
-    (Path(index_dir) / SIDECAR).unlink(missing_ok=True)
+    clear_files(Path(index_dir))
 
 
 def topics_stamp(index_dir: Path | str) -> tuple[int, int] | None:
-    """Return the size and modification time of the topic space, None if there is none."""
-    return stamp(Path(index_dir) / SIDECAR)
+    """Return the size and time of the topic space's record, None if there is none.
+
+    Every fit and every append replaces the record, so the stamp changes with the vectors.
+    """
+    return record_stamp(Path(index_dir))
 
 
 def aligned_vectors(reader, topics: Topics) -> np.ndarray:
     """Return the topic vector of each document of reader (zero if the space lacks it)."""
-    rows = {fingerprint: row for row, fingerprint in enumerate(topics.fingerprints.tolist())}
     vectors = np.zeros((reader.doc_count_all(), topics.vectors.shape[1]), dtype=np.float16)
-    for fingerprint, docnum in live_fingerprints(reader).items():
-        row = rows.get(fingerprint)
-        if row is not None:
-            vectors[docnum] = topics.vectors[row]
+    live = live_fingerprints(reader)
+    found, rows = _rows_of(topics.fingerprints, live)
+    docnums = np.fromiter(live.values(), dtype=np.int64, count=len(live))[found]
+    # Rows in file order, a block at a time: the mapped file is read once, front to back,
+    # and its pages let go of as soon as read.
+    order = np.argsort(rows, kind="stable")
+    for start in range(0, len(order), BLOCK):
+        chosen = order[start : start + BLOCK]
+        vectors[docnums[chosen]] = topics.vectors[rows[chosen]]
+        release({"vectors": topics.vectors})
     return vectors
 
 
-class _TextPostings:
-    """The postings of the text fields, read as documents × stems counts, a slice at a time."""
-
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        fields = [
-            (data, base, weight, fieldname, _all_terms(data, fieldname))
-            for fieldname, weight in TEXT_FIELDS.items()
-            for data, _, base in reader_segments(reader)
-            if data.term_count(fieldname)
-        ]
-        # Stems in byte order: the space depends on the archive, not on how its segments
-        # happen to be cut.
-        self.stems = sorted({term for *_, terms in fields for term in terms})
-        column = {stem: number for number, stem in enumerate(self.stems)}
-        self.fields = [
-            (data, base, weight, name, np.array([column[t] for t in terms], dtype=np.int32))
-            for data, base, weight, name, terms in fields
-        ]
-
-    def counts(self, docnums: np.ndarray) -> sparse.csr_matrix:
-        """Return the BM25F-weighted stem frequencies of docnums (rows in their order)."""
-        row_of = np.full(self.size, -1, dtype=np.int64)
-        row_of[docnums] = np.arange(len(docnums))
-        low, high = (int(docnums.min()), int(docnums.max()) + 1) if len(docnums) else (0, 0)
-        rows, cols, values = [], [], []
-        for data, base, weight, name, columns in self.fields:
-            if base >= high or base + data.doc_count <= low:
-                continue
-            for first, end in term_chunks(data.arrays[f"{name}.df"], CHUNK_POSTINGS):
-                docs, df = unpack_runs(data._runs(name, "docs"), first, end)
-                freqs = unpack_runs(data._runs(name, "freqs"), first, end)[0]
-                row = row_of[docs + base]
-                held = row >= 0
-                rows.append(row[held].astype(np.int32))
-                cols.append(np.repeat(columns[first:end], df)[held])
-                values.append(weight * freqs[held].astype(np.float32))
-            release(data.arrays)
-        if not rows:
-            return sparse.csr_matrix((len(docnums), len(self.stems)), dtype=np.float32)
-        matrix = sparse.csr_matrix(
-            (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(len(docnums), len(self.stems)),
-        )
-        matrix.sum_duplicates()
-        return matrix
+def _load(folder: Path, record: Record, vectors: bool) -> Topics | None:
+    try:
+        vocabulary, idf, basis, fitted = read_space(folder, record)
+        if vectors:
+            fingerprints, rows = read_rows(folder, record)
+        else:
+            fingerprints = np.zeros(0, f"S{FINGERPRINT}")
+            rows = np.zeros((0, record.dimensions), np.float16)
+        return Topics(vocabulary, idf, basis, fingerprints, rows, fitted)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
-def _sample(fingerprints: np.ndarray) -> np.ndarray:
-    """Return the positions of the articles the basis is fitted on, in their order.
+def _fold_in(folder: Path, record: Record, topics: Topics, searcher, live: dict) -> int:
+    """Append the vectors of the live articles the space lacks; return how many.
 
-    Fingerprints are content hashes: the smallest SAMPLE are a random sample that the same
-    archive always gives, however it was indexed.
+    Deleted articles' rows stay (they are looked up by fingerprint) until they outnumber the
+    live ones: the live rows are then copied into new files.
     """
-    if len(fingerprints) <= SAMPLE:
-        return np.arange(len(fingerprints))
-    return np.sort(np.argsort(fingerprints, kind="stable")[:SAMPLE])
+    found, rows = _rows_of(topics.fingerprints, live)
+    new = [fingerprint for fingerprint, held in zip(live, found, strict=True) if not held]
+    if len(topics.fingerprints) - len(rows) > len(rows) + len(new):
+        name, first = new_name(), 0
+    elif new:
+        name, first = record.rows_file, record.rows
+    else:
+        return 0
+    with RowWriter(folder, name, first, record.dimensions) as writer:
+        if first == 0:
+            for start in range(0, len(rows), BLOCK):
+                kept = np.sort(rows[start : start + BLOCK])
+                writer.append(topics.fingerprints[kept], topics.vectors[kept])
+        for start in range(0, len(new), FOLD):
+            chunk = new[start : start + FOLD]
+            stems = [_stems(searcher.stored_fields(live[f])) for f in chunk]
+            writer.append(chunk, np.array([topics.project(s) for s in stems]))
+    write_record(folder, replace(record, rows_file=name, rows=writer.rows))
+    return len(new)
 
 
-def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Return ``(1 + log tf) × idf`` of counts, rows of unit length."""
-    weighted = counts.copy()
-    weighted.data = 1 + np.log(weighted.data)
-    weighted = weighted.multiply(idf[None, :]).tocsr()
-    # Unit rows, so that long articles do not make the topics on their own.
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    return sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted
-
-
-def _all_terms(data, fieldname: str) -> list[str]:
-    return [_text(data.term_at(fieldname, i)) for i in range(data.term_count(fieldname))]
-
-
-def _randomized_basis(matrix, dimensions: int) -> np.ndarray:
-    """Return the top right singular vectors of a sparse matrix (topics × columns)."""
-    # A fixed seed: the same archive always gives the same space, hence the same ranking.
-    sample = np.random.default_rng(0).standard_normal(
-        (matrix.shape[1], dimensions + OVERSAMPLING), dtype=np.float32
-    )
-    rows, _ = np.linalg.qr(matrix @ sample)
-    for _ in range(ITERATIONS):
-        columns, _ = np.linalg.qr(matrix.T @ rows)
-        rows, _ = np.linalg.qr(matrix @ columns)
-    _, _, basis = np.linalg.svd((matrix.T @ rows).T, full_matrices=False)
-    return basis[:dimensions]
+def _rows_of(fingerprints: np.ndarray, live: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Return which live articles (in live's order) have a row, and the rows of those that do."""
+    wanted = np.array(list(live), dtype=f"S{FINGERPRINT}")
+    if not len(fingerprints):
+        return np.zeros(len(wanted), dtype=bool), np.zeros(0, np.int64)
+    order = np.argsort(fingerprints, kind="stable")
+    place = np.minimum(np.searchsorted(fingerprints, wanted, sorter=order), len(order) - 1)
+    rows = order[place]
+    found = fingerprints[rows] == wanted
+    return found, rows[found]
 
 
 def _stems(fields: dict) -> Counter:
@@ -364,26 +312,3 @@ def _stems(fields: dict) -> Counter:
         for stem in analyze(fields.get(fieldname) or ""):
             counts[stem] += weight
     return counts
-
-
-def _save(path: Path, topics: Topics) -> None:
-    with replacing(path, binary=True) as out:
-        np.savez(
-            out,
-            format=FORMAT,
-            vocabulary=np.array(list(topics.vocabulary), dtype=str),
-            idf=topics.idf,
-            basis=topics.basis,
-            fingerprints=topics.fingerprints,
-            vectors=topics.vectors,
-            fitted=topics.fitted,
-        )
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
-
-
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
