@@ -69,10 +69,16 @@ def topic_files(folder) -> set[str]:
 
 
 def view_vectors(folder) -> np.ndarray:
-    """Return the topic vectors by docnum of the latest version's view, made from today's space."""
+    """Return the topic vectors by docnum of the latest version's view, made from today's space.
+
+    The view holds each article's row in the space's vectors; zero for an article without one.
+    """
     view = load_view(folder, open_index(folder).latest_generation())
     assert view.made_from("topics", topics_stamp(folder))
-    return view.arrays[TOPIC]
+    rows, space = view.arrays[TOPIC], load_topics(folder)
+    vectors = np.zeros((len(rows), space.vectors.shape[1]), dtype=np.float16)
+    vectors[rows >= 0] = space.vectors[rows[rows >= 0]]
+    return vectors
 
 
 def view_vector(folder, article_id) -> np.ndarray:

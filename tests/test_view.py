@@ -64,11 +64,12 @@ def test_index_run_writes_a_view_that_searches_map(index_dir):
     archive = Archive(index_dir)
     results = archive.search_articles("buteur", per_page=50)
     assert any(hit.duplicates for hit in results.hits)
-    # The clusters and vectors a search uses are the view's pages, not a private copy.
+    # The clusters and topic rows a search uses are the view's pages, not a private copy.
     searcher = archive._current()
     for array in (
         archive._copies.get(searcher, generation).group,
-        archive._arrays().topics.vectors,
+        archive._arrays().topics.rows,
+        archive._arrays().topics.topics.vectors,
     ):
         assert not array.flags.owndata and not array.flags.writeable
 

@@ -15,7 +15,7 @@ from .clustering import (
 from .index import open_index
 from .lock import under_lock
 from .snapshot import Snapshot
-from .topics import TOPIC, TopicsReport, aligned_vectors, load_topics, topics_stamp, update_topics
+from .topics import TOPIC, TopicsReport, aligned_rows, load_topics, topics_stamp, update_topics
 from .view import load_view, segment_ids, write_view
 
 # The passes after the commits, as a progress display names them.
@@ -56,6 +56,6 @@ def update_view(index_dir: Path | str) -> None:
         arrays = cluster_docnums(reader, load_clusters(index_dir)) | Snapshot(searcher).columns()
         space = load_topics(index_dir) if stamps["topics"] else None
         if space is not None:
-            arrays[TOPIC] = aligned_vectors(reader, space)
+            arrays[TOPIC] = aligned_rows(reader, space)
         stamps["segments"] = segment_ids(reader)
     write_view(index_dir, generation, stamps, arrays)

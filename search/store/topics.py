@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis.french import analyze
-from .arrays import release
 from .clustering import live_fingerprints
 from .index import open_index
 from .lock import under_lock
@@ -53,8 +52,8 @@ from .topic_files import (
 from .topic_fitting import TextPostings, fit_basis, sample_positions, unit, weighted
 from .view import load_view
 
-# The name of the topic vectors in an index version's view.
-TOPIC = "topic_vectors"
+# The name of the rows of the articles' topic vectors in an index version's view.
+TOPIC = "topic_rows"
 DIMENSIONS = 400
 MIN_ARTICLES = 1000
 # Articles the basis is fitted on, and articles projected at once: the fit's memory is bounded
@@ -89,14 +88,14 @@ class Topics:
 
 
 class TopicVectors:
-    """A topic space with its article vectors by document number of one searcher.
+    """A topic space with the row of each article's vector, by document number of a searcher.
 
-    The space itself (basis and vocabulary) is read when a query first needs it.
+    The space (basis, vocabulary, the vectors' file) is mapped when a query first needs it.
     """
 
-    def __init__(self, space: Callable[[], Topics | None], vectors: np.ndarray):
+    def __init__(self, space: Callable[[], Topics | None], rows: np.ndarray):
         self._space = space
-        self.vectors = vectors  # per docnum, zero for an article the space does not hold
+        self.rows = rows  # per docnum, -1 for an article the space does not hold
 
     @cached_property
     def topics(self) -> Topics | None:
@@ -104,20 +103,25 @@ class TopicVectors:
 
     def similarity(self, counts: Counter, docnums: np.ndarray) -> np.ndarray:
         """Return the cosine of weighted query stems and each of the documents."""
+        found = np.zeros(len(docnums), dtype=np.float32)
         if self.topics is None:
-            return np.zeros(len(docnums), dtype=np.float32)
-        return self.vectors[docnums].astype(np.float32) @ self.topics.project(counts)
+            return found
+        rows = self.rows[docnums]
+        held = rows >= 0
+        vectors = self.topics.vectors[rows[held]].astype(np.float32)
+        found[held] = vectors @ self.topics.project(counts)
+        return found
 
 
 class TopicsCache:
     """The topic vectors of an index's latest searcher, read again when either changes.
 
-    The vectors come mapped from the index version's view (``view.py``) when it has one.
+    The rows come mapped from the index version's view (``view.py``) when it has one.
     """
 
     def __init__(self, index_dir: Path | str):
         self.index_dir = index_dir
-        self._topics: tuple[tuple[int, int] | None, bool, Topics | None] | None = None
+        self._topics: tuple[tuple[int, int] | None, Topics | None] | None = None
         self._key = None
         self._vectors: TopicVectors | None = None
 
@@ -131,23 +135,22 @@ class TopicsCache:
             return None
         view = load_view(self.index_dir, generation)
         fits = view is not None and view.fits(searcher.reader())
+        space = lambda: self._space(current)  # noqa: E731
         if fits and view.made_from("topics", current) and TOPIC in view.arrays:
-            query_space = lambda: self._space(current, vectors=False)  # noqa: E731
-            self._vectors = TopicVectors(query_space, view.arrays[TOPIC])
-        elif (topics := self._space(current)) is not None:
-            vectors = aligned_vectors(searcher.reader(), topics)
-            self._vectors = TopicVectors(lambda: topics, vectors)
+            self._vectors = TopicVectors(space, view.arrays[TOPIC])
+        elif (topics := space()) is not None:
+            self._vectors = TopicVectors(space, aligned_rows(searcher.reader(), topics))
         return self._vectors
 
-    def _space(self, current: tuple[int, int], vectors: bool = True) -> Topics | None:
-        # Held: the space of this file, read with its vectors or without them.
-        if self._topics is None or self._topics[:2] not in ((current, True), (current, vectors)):
-            topics = load_topics(self.index_dir, vectors)
-            # Replaced while read: this request's vectors belong to the former space.
+    def _space(self, current: tuple[int, int]) -> Topics | None:
+        # Held: the space of this record.
+        if self._topics is None or self._topics[0] != current:
+            topics = load_topics(self.index_dir)
+            # Replaced while read: this request's rows belong to the former space.
             if topics_stamp(self.index_dir) != current:
                 return None
-            self._topics = current, vectors, topics
-        return self._topics[2]
+            self._topics = current, topics
+        return self._topics[1]
 
 
 @dataclass
@@ -170,7 +173,7 @@ def update_topics(index_dir: Path | str) -> TopicsReport:
     started = time.perf_counter()
     folder = Path(index_dir)
     record = read_record(folder)
-    topics = _load(folder, record, vectors=True) if record else None
+    topics = _load(folder, record) if record else None
     report = TopicsReport()
     with open_index(folder).searcher() as searcher:
         reader = searcher.reader()
@@ -212,16 +215,15 @@ def fit_topics(index_dir: Path | str, reader, live: dict[str, int]) -> None:
     write_record(folder, Record(space, name, rows.rows, len(basis)))
 
 
-def load_topics(index_dir: Path | str, vectors: bool = True) -> Topics | None:
+def load_topics(index_dir: Path | str) -> Topics | None:
     """Return the topic space beside an index; None if it has none or it cannot be read.
 
-    Its files are mapped, not read. Without vectors, only what projects a query is mapped
-    (a search maps the articles' vectors from the view instead).
-    An unreadable space is only derived data: the next update fits it again.
+    Its files are mapped, not read. An unreadable space is only derived data: the next
+    update fits it again.
     """
     folder = Path(index_dir)
     record = read_record(folder)
-    return _load(folder, record, vectors) if record else None
+    return _load(folder, record) if record else None
 
 
 def clear_topics(index_dir: Path | str) -> None:
@@ -237,30 +239,19 @@ def topics_stamp(index_dir: Path | str) -> tuple[int, int] | None:
     return record_stamp(Path(index_dir))
 
 
-def aligned_vectors(reader, topics: Topics) -> np.ndarray:
-    """Return the topic vector of each document of reader (zero if the space lacks it)."""
-    vectors = np.zeros((reader.doc_count_all(), topics.vectors.shape[1]), dtype=np.float16)
+def aligned_rows(reader, topics: Topics) -> np.ndarray:
+    """Return the row of each document of reader in the space's vectors (-1 if it lacks it)."""
+    rows = np.full(reader.doc_count_all(), -1, dtype=np.int32)
     live = live_fingerprints(reader)
-    found, rows = _rows_of(topics.fingerprints, live)
-    docnums = np.fromiter(live.values(), dtype=np.int64, count=len(live))[found]
-    # Rows in file order, a block at a time: the mapped file is read once, front to back,
-    # and its pages let go of as soon as read.
-    order = np.argsort(rows, kind="stable")
-    for start in range(0, len(order), BLOCK):
-        chosen = order[start : start + BLOCK]
-        vectors[docnums[chosen]] = topics.vectors[rows[chosen]]
-        release({"vectors": topics.vectors})
-    return vectors
+    found, held = _rows_of(topics.fingerprints, live)
+    rows[np.fromiter(live.values(), dtype=np.int64, count=len(live))[found]] = held
+    return rows
 
 
-def _load(folder: Path, record: Record, vectors: bool) -> Topics | None:
+def _load(folder: Path, record: Record) -> Topics | None:
     try:
         vocabulary, idf, basis, fitted = read_space(folder, record)
-        if vectors:
-            fingerprints, rows = read_rows(folder, record)
-        else:
-            fingerprints = np.zeros(0, f"S{FINGERPRINT}")
-            rows = np.zeros((0, record.dimensions), np.float16)
+        fingerprints, rows = read_rows(folder, record)
         return Topics(vocabulary, idf, basis, fingerprints, rows, fitted)
     except (OSError, ValueError, KeyError, TypeError):
         return None
