@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
+
 TABLES = "benchmark-tables.md"
+# The archive size the serving table predicts figures for, from those measured.
+PREDICTED = 1_000_000
 PLOT = "benchmark-scale.png"
 
 
@@ -110,20 +114,40 @@ def _serving(results: dict) -> list[str]:
         "export anon MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    rows = {}
     for size, measured in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
-        if "serving" not in measured:
-            continue
-        found = measured["serving"]
-        worst = {k: max(w[k] for w in found["workers"]) for k in found["workers"][0]}
-        export = found["export"]
-        lines.append(
-            f"| {int(size):,} | {found['first_query_ms']:.0f} | {found['after_commit_ms']:.0f} | "
-            f"{worst['private_dirty_mb']:.0f} | {worst['uss_mb']:.0f} | {worst['pss_mb']:.0f} | "
-            f"{found['site_anon_mb']:,.0f} | {found['trends_ms']['p95']:.0f} | "
-            f"{found['concordance_ms']['p95']:.0f} | {export['rows']:,} | "
-            f"{export['seconds']:.1f} | {export['peak_anon_mb']:.0f} |"
-        )
+        if "serving" in measured:
+            found = measured["serving"]
+            worst = {k: max(w[k] for w in found["workers"]) for k in found["workers"][0]}
+            export = found["export"]
+            rows[int(size)] = [
+                found["first_query_ms"],
+                found["after_commit_ms"],
+                worst["private_dirty_mb"],
+                worst["uss_mb"],
+                worst["pss_mb"],
+                found["site_anon_mb"],
+                found["trends_ms"]["p95"],
+                found["concordance_ms"]["p95"],
+                export["rows"],
+                export["seconds"],
+                export["peak_anon_mb"],
+            ]
+    for size, values in rows.items():
+        lines.append(_serving_row(f"{size:,}", values))
+    if len(rows) >= 3:
+        # A straight line through the sizes measured: what grows with the archive, and how fast.
+        sizes = list(rows)
+        columns = zip(*rows.values(), strict=True)
+        predicted = [numpy.polyval(numpy.polyfit(sizes, c, 1), PREDICTED) for c in columns]
+        lines.append(_serving_row(f"{PREDICTED:,} (predicted)", predicted))
     return lines
+
+
+def _serving_row(label: str, values: list[float]) -> str:
+    *figures, rows, seconds, anon = values
+    cells = [f"{value:,.0f}" for value in figures] + [f"{rows:,.0f}", f"{seconds:.1f}"]
+    return f"| {label} | {' | '.join(cells)} | {anon:.0f} |"
 
 
 def _http(table: dict, size: int, seconds: float) -> list[str]:
