@@ -356,10 +356,24 @@ def term_start(word: str) -> str | None:
     """
     if _HYPHEN.search(word):
         return None
-    text = _elided(word).lower()
+    text = _elided(word)[:3].lower()
     if "œ" in text or "æ" in text:
         text = text.replace("œ", "oe").replace("æ", "ae")
+    # Three letters folded: few enough to stay in fold_accents' cache.
     return fold_accents(text)[:2]
+
+
+def word_spans(word: str) -> tuple[tuple[str, int, int], ...]:
+    """Return a word's index terms with their offsets in it (``l’État``: ``etat`` from 2).
+
+    What FrenchAnalyzer gives the word alone (stopwords dropped); a word without a hyphen,
+    most of them, takes the steps of ``word_terms`` instead of the chain of filters.
+    """
+    if _HYPHEN.search(word):
+        return tuple((t.text, t.startchar, t.endchar) for t in _ANALYZER(word, chars=True))
+    pieces, _ = word_terms.__wrapped__(word)
+    begins = len(word) - len(_elided(word))
+    return tuple((term, begins, len(word)) for term, _ in pieces)
 
 
 def vocabulary_words(text: str) -> list[str]:

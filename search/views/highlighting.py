@@ -9,6 +9,7 @@ Matching is done on index terms (stems, accents folded), so ``cybersecurite`` ma
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -20,22 +21,20 @@ from ..analysis.french import (
     WORD_CACHE,
     FrenchAnalyzer,
     FrenchTokenizer,
-    fold_accents,
     term_start,
     word_matches,
+    word_spans,
 )
 from ..limits import over_time
 
 SNIPPET_CHARS = 240
+_DIACRITICS = re.compile("[\u0300-\u036f]")
 _FRENCH = FrenchAnalyzer()
 _WORDS = FrenchTokenizer()
 
 
-@lru_cache(maxsize=WORD_CACHE)
-def _terms_of(word: str, removestops: bool) -> tuple[tuple[str, int, int], ...]:
-    """Return a word's index terms with their offsets in it ("l’État": "etat" from 2)."""
-    tokens = _FRENCH(word, chars=True, removestops=removestops)
-    return tuple((t.text, t.startchar, t.endchar) for t in tokens)
+# A function word is never a query's term: marking words, dropping them or not is the same.
+_terms_of = lru_cache(maxsize=WORD_CACHE)(word_spans)
 
 
 def located_terms(
@@ -56,7 +55,7 @@ def located_terms(
         terms = known.get(word)
         if terms is None:
             wanted = only is None or _may_hold(word, only)
-            terms = known[word] = _terms_of(word, True) if wanted else ()
+            terms = known[word] = _terms_of(word) if wanted else ()
         for term, begins, ends in terms:
             yield term, start + begins, start + ends
 
@@ -72,10 +71,13 @@ def _analyzer(value: str, **options):
     The same as the French analyzer's, which handles each word on its own, but each distinct
     word is analysed once: marking a page of results re-reads the same common words.
     """
-    removestops = options.get("removestops", True)
     for token in _WORDS(value, chars=True, mode=options.get("mode", "")):
-        start = token.startchar
-        for term, begins, ends in _terms_of(token.text, removestops):
+        start, spans = token.startchar, _terms_of(token.text)
+        if not spans:
+            # A function word: no term, but passages are cut along every word.
+            token.text = ""
+            yield token
+        for term, begins, ends in spans:
             token.text, token.startchar, token.endchar = term, start + begins, start + ends
             yield token
 
@@ -130,8 +132,11 @@ def _region(text: str, terms: set[str], max_chars: int) -> tuple[int, int]:
     Analysing a whole long article for a snippet costs milliseconds; a term is the beginning
     of a word as folded, so a plain search of the folded text finds where to look.
     """
-    # Uncached: the cache is for words, and would keep every article shown in memory.
-    folded = fold_accents.__wrapped__(text.lower())
+    # Where to look, not what matches: Latin diacritics, which French uses, dropped at C speed
+    # (fold_accents' cache is for words, and would keep every article shown in memory).
+    folded = unicodedata.normalize(
+        "NFC", _DIACRITICS.sub("", unicodedata.normalize("NFD", text.lower()))
+    )
     if len(folded) != len(text) or len(text) <= 4 * max_chars:
         return 0, len(text)
     first = len(text)
