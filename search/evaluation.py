@@ -14,6 +14,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from urllib.parse import quote
 
 import ir_measures
 from ir_measures import RR, NumQ, R, nDCG
@@ -37,6 +39,8 @@ from .store.topics import update_topics
 MEASURES = {"nDCG@10": nDCG @ 10, "MRR@10": RR @ 10, "R@100": R @ 100}
 QRELS_HEADER = ["query-id", "corpus-id", "score"]
 LAYOUT = "corpus.jsonl[.gz], queries.jsonl and qrels/test.tsv"
+# What a run file's id may not hold as itself: white space splits TREC columns.
+_RUN_UNSAFE = re.compile(r"[\s%]")
 
 # The ids of each query's ranked documents, best first.
 Run = dict[str, list[str]]
@@ -181,11 +185,28 @@ def score_run(qrels: dict[str, dict[str, int]], run: Run) -> dict[str, float]:
 
 
 def write_run(path: Path | str, run: Run) -> None:
-    """Write the run in TREC format: ``qid Q0 docid rank score fouille``, score from rank."""
+    """Write the run in TREC format: ``qid Q0 docid rank score fouille``, score from rank.
+
+    TREC columns are separated by white space, which ids may hold (PIAF's do): ids are
+    written percent-encoded (``run_id``), so that every line has its six columns.
+    """
     with open(path, "w", encoding="utf-8") as out:
         for qid, ids in run.items():
             for rank, doc_id in enumerate(ids, 1):
-                out.write(f"{qid} Q0 {doc_id} {rank} {len(ids) - rank + 1} fouille\n")
+                out.write(
+                    f"{run_id(qid)} Q0 {run_id(doc_id)} {rank} {len(ids) - rank + 1} fouille\n"
+                )
+
+
+def run_id(identifier: str) -> str:
+    """Return an id as a run file writes it: white space and ``%`` percent-encoded.
+
+    ``urllib.parse.unquote`` gives the id back.
+
+    >>> run_id("Napoléon Bonaparte 3"), run_id("100%")
+    ('Napoléon%20Bonaparte%203', '100%25')
+    """
+    return _RUN_UNSAFE.sub(lambda found: quote(found.group(), safe=""), identifier)
 
 
 _archive: Archive | None = None

@@ -6,7 +6,9 @@ import inspect
 import json
 import math
 from pathlib import Path
+from urllib.parse import unquote
 
+import ir_measures
 import pytest
 from click.testing import CliRunner
 
@@ -142,6 +144,22 @@ def test_run_file_lists_each_hit_in_trec_format(beir, runner, tmp_path):
         "q-velo Q0 velo-electrique 1 2 fouille\n"
         "q-velo Q0 velo-ville 2 1 fouille\n"
     )
+
+
+def test_run_file_with_spaces_in_ids_reads_back_with_ir_measures(tmp_path, runner):
+    # PIAF's ids hold spaces; TREC columns are split on white space.
+    documents = [dict(d, _id=f"{d['_id']} n° 1") for d in DOCUMENTS]
+    qrels = [(q, f"{d} n° 1", s) for q, d, s in QRELS]
+    folder = write_set(tmp_path / "espaces", documents=documents, qrels=qrels)
+    run = tmp_path / "fouille.run"
+    result = runner.invoke(cli, ["eval", str(folder), "--run", str(run), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    read = [(unquote(d.query_id), unquote(d.doc_id)) for d in ir_measures.read_trec_run(str(run))]
+    assert read == [
+        ("q-jardin", "jardins n° 1"),
+        ("q-velo", "velo-electrique n° 1"),
+        ("q-velo", "velo-ville n° 1"),
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "le la les ?"])

@@ -180,6 +180,50 @@ def test_snippets_and_titles_escape_the_article_html(archive):
     assert [tag.name for tag in soup.find_all(True)] == ["mark"]
 
 
+def test_article_found_by_its_title_alone_shows_its_lead_and_marks_the_title(tmp_path):
+    article = {
+        "id": "titre-seul",
+        "title": "Cybersécurité : les hôpitaux visés",
+        "summary": "Trois établissements ont dû basculer en mode dégradé cette semaine.",
+        "body": "Les urgences ont fonctionné sur papier. " * 30,
+        "published": "2024-03-01",
+    }
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", [article])])
+    hit = Archive(tmp_path / "ix").search_articles("cybersécurité").hits[0]
+    assert marked(hit.title_html) == ["Cybersécurité"]
+    assert hit.snippet == article["summary"]
+    # A word of the lead is shown in the lead rather than in the text's opening.
+    hit = Archive(tmp_path / "ix").search_articles("établissements").hits[0]
+    assert marked(hit.snippet) == ["établissements"]
+
+
+def test_ete_finds_the_summer_not_the_participle(tmp_path):
+    articles = [
+        {
+            "id": "elu",
+            "title": "Municipales",
+            "body": "Le maire a été élu dimanche.",
+            "published": "2024-03-01",
+        },
+        {
+            "id": "ete",
+            "title": "Vacances",
+            "body": "Les vacances d’été commencent.",
+            "published": "2024-07-01",
+        },
+        {
+            "id": "cet",
+            "title": "Canicule",
+            "body": "Cet été, il a fait chaud.",
+            "published": "2024-08-01",
+        },
+    ]
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", articles)])
+    archive = Archive(tmp_path / "ix")
+    assert set(ids(archive.search_articles("été"))) == {"ete", "cet"}
+    assert ids(archive.search_articles('"a été élu"')) == ["elu"]
+
+
 def test_article_is_returned_whole_and_unknown_id_is_an_error(archive):
     article = archive.get_article("cyber-2")
     assert article.tags == ("collectivités", "formation")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -52,6 +52,22 @@ CLITICS = frozenset(
 )
 # Compound nouns that do end in one of them.
 PRONOUN_COMPOUNDS = frozenset({"rendez-vous"})
+
+# "été" after a form of avoir ("a été", "n'ont jamais été", "aurait-il été") is the participle
+# of être, a function word, not the noun (summer): the index and queries drop it, and keep
+# "l'été", "cet été", "en été". Up to MAX_BETWEEN of the adverbs BETWEEN may stand between.
+PARTICIPLES = frozenset({"été", "ete"})
+AVOIR = frozenset(
+    "ai as a avons avez ont avais avait avions aviez avaient eus eut eûmes eûtes eurent aurai "
+    "auras aura aurons aurez auront aurais aurait aurions auriez auraient aie aies ait ayons "
+    "ayez aient eusse eût avoir ayant".split()
+)
+BETWEEN = frozenset(
+    "pas jamais plus déjà toujours bien également aussi souvent rarement longtemps récemment "
+    "encore beaucoup très peut-être probablement certainement vraiment enfin finalement "
+    "ensuite notamment souvent d'abord".split()
+)
+MAX_BETWEEN = 2
 
 
 def _load_stopwords() -> frozenset[str]:
@@ -160,6 +176,46 @@ class FrenchTokenizer(Tokenizer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+def word_role(word: str) -> str:
+    """Return what a word is to the participle rule: "avoir", "between", "participle" or ""."""
+    if word.lower() in PARTICIPLES:
+        return "participle"
+    bare = _elided(word).lower()
+    if bare in BETWEEN:
+        return "between"
+    # "a-t-il été": the verb comes first.
+    return "avoir" if _HYPHEN.split(bare, 1)[0] in AVOIR else ""
+
+
+def participles(roles: Iterable[str]) -> Iterator[bool]:
+    """Yield, per word role in order, whether that word is a participle to drop."""
+    between = None  # adverbs since the last form of avoir; None: no avoir before them
+    for role in roles:
+        yield role == "participle" and between is not None
+        if role == "avoir":
+            between = 0
+        elif role == "between" and between is not None and between < MAX_BETWEEN:
+            between += 1
+        else:
+            between = None
+
+
+class ParticipleFilter(Filter):
+    """Drop ``été`` after a form of avoir (``word_role``), or mark it stopped."""
+
+    def __call__(self, tokens):
+        previous: list[str] = []
+        for t in tokens:
+            previous.append(word_role(t.text))
+            # The rule looks back a few words only.
+            del previous[: -MAX_BETWEEN - 2]
+            if list(participles(previous))[-1]:
+                if t.removestops:
+                    continue
+                t.stopped = True
+            yield t
 
 
 class ElisionFilter(Filter):
@@ -279,6 +335,7 @@ def FrenchAnalyzer():
     """Return the analyzer for French article text (index and query time alike)."""
     return (
         FrenchTokenizer()
+        | ParticipleFilter()
         | ElisionFilter()
         | LowercaseFilter()
         | LigatureFilter()
@@ -315,7 +372,10 @@ def index_terms(text: str) -> tuple[list[str], list[int]]:
     (['ete', 'cyb', 'cybersecurit', 'securit'], [0, 1, 1, 2])
     """
     terms, positions, position = [], [], 0
-    for word in words(text):
+    found = words(text)
+    for word, dropped in zip(found, participles(map(word_role, found)), strict=True):
+        if dropped:
+            continue
         pieces, advance = word_terms(word)
         for term, offset in pieces:
             terms.append(term)

@@ -41,7 +41,8 @@ def serve_command(index_dir, host, port, workers):
     "--run",
     "run_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the ranking as a TREC run file.",
+    help="Also write the ranking as a TREC run file (ids percent-encoded: a space as %20, "
+    "% as %25; urllib.parse.unquote reads them back).",
 )
 @click.option("--workers", type=click.IntRange(min=1), help="Query processes [default: CPUs].")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from ..analysis.french import FrenchAnalyzer, NameAnalyzer, fold_accents, stem, written_forms
+from ..analysis.french import (
+    MAX_BETWEEN,
+    FrenchAnalyzer,
+    NameAnalyzer,
+    fold_accents,
+    participles,
+    stem,
+    word_role,
+    written_forms,
+)
 from ..limits import note_capped
 from ..store.schema import FIELD_NAMES, TEXT_FIELDS
 
@@ -209,9 +218,17 @@ class _Parser:
             if self.wildcards <= MAX_WILDCARDS:
                 return _prefix_query(target, word.strip("*"))
             note_capped()
+        if self._participle():
+            return None
         if not name and "*" not in word:
             self.words.append(word)
         return _text_query(target, word.replace("*", " "))
+
+    def _participle(self) -> bool:
+        """Return whether the word just taken is ``été`` after a form of avoir (a stopword)."""
+        before = self.tokens[max(0, self.at - MAX_BETWEEN - 2) : self.at]
+        roles = [word_role(t["word"]) if set(t) == {"word"} else "" for t in before]
+        return list(participles(roles))[-1]
 
 
 def _text_query(target: str | None, text: str, phrase: bool = False) -> wq.Query | None:

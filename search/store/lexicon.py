@@ -34,6 +34,8 @@ _UNDER = (french.fold_accents, french.stem)
 
 # Words remembered by a process; beyond, the table starts again (rare words do not recur).
 MAX_WORDS = 100_000
+# A word's part in the participle rule (``french.participles``), as a code.
+ROLES = {"": 0, "avoir": 1, "between": 2, "participle": 3}
 
 
 class Terms:
@@ -75,6 +77,7 @@ class Lexicon:
         self._form_start, self._form_term = [0], []
         self._vocabulary_start, self._vocabulary_term = [0], []
         self._hash_start, self._hash = [0], []
+        self._role: list[int] = []
         self._arrays: dict[str, np.ndarray] | None = None
 
     def start_batch(self) -> None:
@@ -102,13 +105,16 @@ class Lexicon:
         arrays = self._current()
         if not len(words):
             return words, words, words
-        advance = arrays["advance"][words]
+        dropped = _participles(arrays["role"][words], counts)
+        advance = np.where(dropped, 0, arrays["advance"][words])
         # A word's position: the advances of the words before it in its own text.
         before = np.cumsum(advance) - advance
         firsts = np.cumsum(counts) - counts
         starts_of_text = np.repeat(before[np.minimum(firsts, len(before) - 1)], counts)
         word_position = before - starts_of_text
         pieces, word = _expand(arrays["stem_start"], words)
+        kept = ~dropped[word]
+        pieces, word = pieces[kept], word[kept]
         texts = np.repeat(np.arange(len(counts)), counts)
         positions = word_position[word] + arrays["stem_offset"][pieces]
         return arrays["stem_term"][pieces], texts[word], positions
@@ -152,6 +158,7 @@ class Lexicon:
         self._vocabulary_start.append(len(self._vocabulary_term))
         self._hash.extend(word_hashes(word))
         self._hash_start.append(len(self._hash))
+        self._role.append(ROLES[french.word_role(word)])
         self._arrays = None
         return len(self._advance) - 1
 
@@ -168,8 +175,28 @@ class Lexicon:
                 "vocabulary_term": np.array(self._vocabulary_term, dtype=np.int64),
                 "hash_start": np.array(self._hash_start, dtype=np.int64),
                 "hash": np.array(self._hash, dtype=np.uint64),
+                "role": np.array(self._role, dtype=np.int8),
             }
         return self._arrays
+
+
+def _participles(roles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return which words are participles to drop, as ``french.participles`` says, at once."""
+    place = np.arange(len(roles)) - np.repeat(np.cumsum(counts) - counts, counts)
+    dropped = np.zeros(len(roles), dtype=bool)
+    for between in range(french.MAX_BETWEEN + 1):
+        # avoir, then that many adverbs, then the participle, all in one text.
+        found = (roles == ROLES["participle"]) & (place > between)
+        found &= _before(roles, between + 1) == ROLES["avoir"]
+        for back in range(1, between + 1):
+            found &= _before(roles, back) == ROLES["between"]
+        dropped |= found
+    return dropped
+
+
+def _before(values: np.ndarray, back: int) -> np.ndarray:
+    """Return, at each place, the value back places before it (-1 before the first)."""
+    return np.concatenate([np.full(min(back, len(values)), -1), values[:-back]])
 
 
 def _expand(starts: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -109,19 +109,40 @@ class MarkFormatter(Formatter):
 
 def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
     """Return HTML of up to two passages of text around the terms, or of its beginning."""
-    # Out of time, a long text is not analysed: its beginning is shown.
-    if terms and not over_time():
-        fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        start, end = _region(text, terms, max_chars)
-        marked = highlight(text[start:end], terms, _analyzer, fragmenter, MarkFormatter(), top=2)
-        if not marked and (start, end) != (0, len(text)):
-            marked = highlight(text, terms, _analyzer, fragmenter, MarkFormatter(), top=2)
-        elif marked:
-            lead = "… " if start > 0 and not marked.startswith("…") else ""
-            tail = " …" if end < len(text) and not marked.endswith("…") else ""
-            marked = f"{lead}{marked}{tail}"
-        if marked:
+    return passages(text, terms, max_chars) or opening(text, max_chars)
+
+
+def article_snippet(body: str, lead: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
+    """Return HTML of the passages of the text, else of the lead, holding the terms.
+
+    An article that holds them in neither (found by its title alone) shows its lead, which
+    says what it is about, else its text's opening.
+    """
+    for text in (body, lead):
+        if text and (marked := passages(text, terms, max_chars)):
             return marked
+    return opening(lead or body, max_chars)
+
+
+def passages(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
+    """Return HTML of up to two passages of text around the terms; empty if it holds none."""
+    # Out of time, a long text is not analysed.
+    if not terms or over_time():
+        return ""
+    fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
+    start, end = _region(text, terms, max_chars)
+    marked = highlight(text[start:end], terms, _analyzer, fragmenter, MarkFormatter(), top=2)
+    if not marked and (start, end) != (0, len(text)):
+        return highlight(text, terms, _analyzer, fragmenter, MarkFormatter(), top=2)
+    if marked:
+        lead = "… " if start > 0 and not marked.startswith("…") else ""
+        tail = " …" if end < len(text) and not marked.endswith("…") else ""
+        marked = f"{lead}{marked}{tail}"
+    return marked
+
+
+def opening(text: str, max_chars: int = SNIPPET_CHARS) -> str:
+    """Return HTML of the beginning of text, cut at a word."""
     end = _word_end(text, max_chars) if len(text) > max_chars else len(text)
     return escape(text[:end].strip(), quote=False) + (" …" if end < len(text) else "")
 

@@ -19,7 +19,7 @@ from ..ranking.scoring import expansions
 from ..ranking.suggestions import spelling_suggestion
 from ..store.schema import TEXT_FIELDS
 from ..store.snapshot import Snapshot
-from .highlighting import make_snippet, mark_all
+from .highlighting import article_snippet, mark_all
 
 MAX_PER_PAGE = 100
 
@@ -113,7 +113,6 @@ def highlight_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
 
 def _hit(fields: dict, terms: set[str], score: float | None) -> Hit:
     article = stored_article(fields)
-    text = article.body if article.body else article.summary
     return Hit(
         id=article.id,
         title=article.title,
@@ -124,7 +123,7 @@ def _hit(fields: dict, terms: set[str], score: float | None) -> Hit:
         section=article.section,
         tags=article.tags,
         score=round(score, 4) if score is not None else None,
-        snippet=make_snippet(text, terms),
+        snippet=article_snippet(article.body, article.summary, terms),
         title_html=mark_all(article.title, terms),
     )
 
