@@ -56,6 +56,7 @@ EVAL ?= ../shared/eval
 eval: $(VENV)/.installed
 	$(BIN)/fouille eval $(EVAL)/piaf-dev
 	$(BIN)/fouille eval $(EVAL)/orangesum-knownitem-dev
+	$(BIN)/fouille eval $(EVAL)/faq-cnil-dev
 
 # Indexing, query latency and HTTP load against SQLite FTS5 and tantivy (docs/BENCHMARKS.md).
 SIZES ?= 10000 35987
