@@ -10,6 +10,7 @@ from .french import (
     ElisionFilter,
     FrenchTokenizer,
     LigatureFilter,
+    ParticipleFilter,
     StemFilter,
     StopFilter,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "ElisionFilter",
     "FrenchTokenizer",
     "LigatureFilter",
+    "ParticipleFilter",
     "StemFilter",
     "StopFilter",
 ]
