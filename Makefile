@@ -54,6 +54,7 @@ test: lint browser
 EVAL ?= ../shared/eval
 
 eval: $(VENV)/.installed
+	$(BIN)/fouille eval $(EVAL)/faq-cnil-dev
 	$(BIN)/fouille eval $(EVAL)/piaf-dev
 	$(BIN)/fouille eval $(EVAL)/orangesum-knownitem-dev
 
