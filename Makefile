@@ -54,9 +54,9 @@ test: lint browser
 EVAL ?= ../shared/eval
 
 eval: $(VENV)/.installed
+	$(BIN)/fouille eval $(EVAL)/faq-cnil-dev
 	$(BIN)/fouille eval $(EVAL)/piaf-dev
 	$(BIN)/fouille eval $(EVAL)/orangesum-knownitem-dev
-	$(BIN)/fouille eval $(EVAL)/faq-cnil-dev
 
 # Indexing, query latency and HTTP load against SQLite FTS5 and tantivy (docs/BENCHMARKS.md).
 SIZES ?= 10000 35987

@@ -1,9 +1,10 @@
 """Score ranking variants on a relevance set without re-indexing: the experiments of RELEVANCE.md.
 
 Usage: python -m bench.relevance_variants SET INDEX_DIR VARIANT...
-SET is a folder of ../shared/eval (piaf-dev, orangesum-knownitem-dev) or orangesum-heldout
-(leads the dev set does not judge, ``bench/heldout.py``); INDEX_DIR is built on the first run
-and reused. Each variant is patched into the production ranking path
+SET is a folder of ../shared/eval (faq-cnil-dev, piaf-dev, orangesum-knownitem-dev),
+orangesum-heldout (leads the dev set does not judge, ``bench/heldout.py``) or
+orangesum-headlines (a few words of a headline, ``bench/headlines.py``); INDEX_DIR is built
+on the first run and reused. Each variant is patched into the production ranking path
 (``Archive.rank_ids``) in forked worker processes; ``base`` is the shipped configuration.
 Example: python -m bench.relevance_variants piaf-dev /tmp/piaf base true_bm25f b075
 """
@@ -26,6 +27,9 @@ import search.archive
 import search.ranking.query
 import search.ranking.ranker as ranking
 import search.ranking.scoring as scoring
+from bench import title_variants as tv
+from bench.headlines import NAME as HEADLINES
+from bench.headlines import headline_set
 from bench.heldout import NAME as HELDOUT
 from bench.heldout import heldout_set
 from search import Archive, build_index, update_topics
@@ -271,6 +275,8 @@ def passage_fusion(weight=1.0, k=60, mu=300.0):
 
 VARIANTS = {
     "base": lambda: None,
+    # The ranking before issue 18: BM25F alone for short queries, no title evidence added.
+    "bm25f_alone": lambda: tv._short_only(scoring._bm25f),
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
     "always_per_field": lambda: setattr(scoring, "LONG_QUERY", 0),
     "long_query_8": lambda: setattr(scoring, "LONG_QUERY", 8),
@@ -324,6 +330,45 @@ VARIANTS = {
     "sentence_terms_0": lambda: setattr(ranking, "SENTENCE_TERMS", 0),
     "sentence_terms_6": lambda: setattr(ranking, "SENTENCE_TERMS", 6),
     "sentence_terms_16": lambda: setattr(ranking, "SENTENCE_TERMS", 16),
+    # Issue 18: the title counts as much as titles are distinct (bench/title_variants.py).
+    "tau_mix": tv.tau_mix,
+    "tau_title_add": tv.tau_title_add,
+    "tau_title_add_05": lambda: tv.tau_title_add(0.5),
+    "shared_title": tv.shared_title,
+    "shared_title_sqrt": lambda: tv.shared_title(0.5),
+    "shared_title_add": lambda: tv.shared_title(mode="add"),
+    "shared_title_bm25f": lambda: tv.shared_title(mode="bm25f"),
+    "shared_title_w3": lambda: tv.shared_title(title_weight=3.0),
+    "shared_title_w4": lambda: tv.shared_title(title_weight=4.0),
+    "shared_title_b05": lambda: tv.shared_title(title_b=0.5),
+    "shared_title_b03": lambda: tv.shared_title(title_b=0.3),
+    "shared_title_w3_b05": lambda: tv.shared_title(title_weight=3.0, title_b=0.5),
+    "per_field_w3": lambda: tv.per_field_title(title_weight=3.0),
+    "per_field_b05": lambda: tv.per_field_title(title_b=0.5),
+    "title_proximity": tv.title_proximity,
+    "title_proximity_all": lambda: tv.title_proximity(shared=False),
+    "shared_title_tprox": lambda: (tv.shared_title(), tv.title_proximity()),
+    "shared_title_sqrt_tprox": lambda: (tv.shared_title(0.5), tv.title_proximity()),
+    "tau_mix_tprox": lambda: (tv.tau_mix(), tv.title_proximity()),
+    "shared_title_noprox": lambda: (tv.shared_title(), no_long_proximity(0)),
+    "tau_mix_noprox": lambda: (tv.tau_mix(), no_long_proximity(0)),
+    "tau_path": tv.tau_path,
+    "tau_path_sq": lambda: tv.tau_path(power=2.0),
+    "tau_path_tprox": lambda: tv.tau_path(title_prox=True),
+    "tau_path_w3": lambda: tv.tau_path(title_weight=3.0),
+    "tau_path_w15": lambda: tv.tau_path(title_weight=1.5),
+    "tau_path_b05": lambda: tv.tau_path(title_b=0.5),
+    "tau_path_b075": lambda: tv.tau_path(title_b=0.75),
+    "tau_path_cover": tv.tau_path_by_length,
+    "tau_path_upto6": lambda: tv.tau_path_by_length(cover=False),
+    "tau_path_upto8": lambda: tv.tau_path_by_length(cover=False, words=8),
+    "tau_path_upto0": lambda: tv.tau_path_by_length(cover=False, words=0),
+    "tau_union": tv.tau_union,
+    "tau_union_path": lambda: tv.tau_union(scale_proximity=True),
+    "tau_union_tprox": lambda: tv.tau_union(title_prox=True),
+    "tau_mix_tprox_all": lambda: (tv.tau_mix(), tv.title_proximity(shared=False)),
+    "tau_title_add_025": lambda: tv.tau_title_add(0.25),
+    "tau_title_add_tprox": lambda: (tv.tau_title_add(), tv.title_proximity(shared=False)),
 }
 
 _archive: Archive | None = None
@@ -342,10 +387,13 @@ def _rank(task: tuple[str, str, int]) -> tuple[str, list[tuple[str, float]]]:
 def open_set(name: str, folder: str) -> tuple[EvalSet, list[tuple[str, str]]]:
     """Return a relevance set and its searchable queries; index it in folder unless done.
 
-    ``orangesum-heldout`` (``bench/heldout.py``) searches the same articles as
-    orangesum-knownitem-dev, so both can share one index folder.
+    ``orangesum-heldout`` and ``orangesum-headlines`` search the same articles as
+    orangesum-knownitem-dev, so the three can share one index folder.
     """
-    eval_set = heldout_set() if name == HELDOUT else load_eval_set(EVAL / name)
+    if name in (HELDOUT, HEADLINES):
+        eval_set = heldout_set() if name == HELDOUT else headline_set()
+    else:
+        eval_set = load_eval_set(EVAL / name)
     if not list(Path(folder).glob("_MAIN_*.toc")):
         build_index(Path(folder), eval_set.articles)
         update_topics(folder)

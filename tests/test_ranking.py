@@ -47,6 +47,34 @@ def test_short_article_outranks_a_long_one_holding_the_word_as_often(tmp_path):
     assert ranked(tmp_path, articles, "volcan") == ["court", "long"]
 
 
+ANSWER = (
+    "L’employeur doit informer chaque salarié et consulter les représentants du personnel "
+    "avant d’installer des caméras. "
+)
+IN_PASSING = FILLER * 2 + "La mairie étudie la vidéosurveillance au travail des agents de nuit. "
+
+
+def test_where_titles_are_distinct_a_title_holding_the_words_outranks_them_in_passing(tmp_path):
+    entries = [
+        {"id": "question", "title": "Vidéosurveillance au travail : quelles règles ?"},
+        {"id": "budget", "title": "Le budget de la commune", "text": IN_PASSING},
+        *({"id": f"fichier-{n}", "title": f"Le fichier numéro {n}"} for n in range(6)),
+    ]
+    entries[0]["text"] = ANSWER * 3
+    for entry in entries[2:]:
+        entry["text"] = FILLER
+    assert ranked(tmp_path, entries, "vidéosurveillance travail")[:2] == ["question", "budget"]
+
+
+def test_where_many_articles_share_a_title_its_words_do_not_lift_them(tmp_path):
+    paragraphs = [
+        {"id": f"section-{n}", "title": "Vidéosurveillance au travail", "text": ANSWER * 3}
+        for n in range(8)
+    ]
+    budget = {"id": "budget", "title": "Le budget de la commune", "text": IN_PASSING}
+    assert ranked(tmp_path, [*paragraphs, budget], "vidéosurveillance travail")[0] == "budget"
+
+
 def test_rare_query_word_counts_more_than_a_common_one(tmp_path):
     common = [
         {"id": f"islande-{n}", "title": f"Voyage {n}", "text": "L’Islande en été. " + FILLER}
@@ -223,3 +251,18 @@ def test_snippets_mark_what_the_french_analyzer_marks(segmented):
             marks = BeautifulSoup(make_snippet(text, terms), "html.parser").find_all("mark")
             assert marks
             assert all(set(analyze(mark.get_text())) & terms for mark in marks)
+
+
+def test_titles_with_the_same_terms_count_as_one_title(tmp_path):
+    articles = [
+        {"id": "a", "title": "Coronavirus : le point", "text": FILLER},
+        {"id": "b", "title": "Coronavirus: le point", "text": FILLER},
+        {"id": "c", "title": "Le volcan gronde", "text": FILLER},
+        {"id": "d", "title": "Élections municipales", "text": FILLER},
+    ]
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", articles)])
+    archive = Archive(tmp_path / "ix")
+    try:
+        assert archive._arrays().distinct_titles == 0.5
+    finally:
+        archive.close()

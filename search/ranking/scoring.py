@@ -39,12 +39,21 @@ def bm25(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
 
     A query of up to LONG_QUERY words is scored by BM25F proper: a word's frequencies in the
     title, lead and text, weighted and length-normalised, add up before one saturation, so
-    that a word repeated across fields is not rewarded once per field. A longer query (a
-    paragraph pasted in) saturates each field on its own, which ranked better there.
+    that a word repeated across fields is not rewarded once per field. In that sum a short
+    title's match drowns in a long text's; so the title's own BM25 (its words' rarity among
+    titles, saturated on its own) is added, times the share of articles whose title no other
+    holds: much where each title says what its article is about (a FAQ's questions, news
+    headlines), little where titles repeat (Wikipedia paragraphs under their article's name).
+    A longer query (a paragraph pasted in) saturates each field on its own, which ranked
+    better there.
     """
     terms = _terms(snapshot, entries)
     if not is_passage(entries):
-        return _bm25f(snapshot, terms)
+        titles = [(fieldname, text) for fieldname, text in terms if fieldname == "title"]
+        scores = _bm25f(snapshot, terms)
+        if titles and snapshot.distinct_titles:
+            scores += snapshot.distinct_titles * _per_field(snapshot, titles, weighted=False)
+        return scores
     return _per_field(snapshot, terms)
 
 
@@ -73,12 +82,13 @@ def _bm25f(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
     return scores
 
 
-def _per_field(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
+def _per_field(snapshot: Snapshot, terms: list[tuple[str, str]], weighted=True) -> np.ndarray:
     scores = np.zeros(snapshot.size, dtype=np.float64)
     for fieldname, text in terms:
         found = snapshot.postings(fieldname, text)
         if len(found.docs):
-            weight = TEXT_FIELDS.get(fieldname, 1.0) * idf(snapshot.size, len(found.docs))
+            weight = TEXT_FIELDS.get(fieldname, 1.0) if weighted else 1.0
+            weight *= idf(snapshot.size, len(found.docs))
             tf, norm = found.freqs, _norm(snapshot, fieldname, found.docs)
             scores[found.docs] += weight * tf * (K1 + 1) / (tf + K1 * norm)
     return scores

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import Runs, range_slots, read_arrays, string_at, unpack_run
+from .arrays import Runs, range_slots, read_arrays, string_at, unpack_run, unpack_runs
 
 # Written into every segment's table; an index whose segments say otherwise is rebuilt.
 FORMAT = 2
@@ -154,6 +154,14 @@ class SegmentData:
     def docs(self, fieldname: str, index: int) -> np.ndarray:
         """Return the docnums (ascending, in this segment) holding a field's term index."""
         return unpack_run(self._runs(fieldname, "docs"), index)
+
+    def all_postings(self, fieldname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return every posting of a field, term after term: docnums, freqs, and each term's df."""
+        count = self.term_count(fieldname)
+        docs, sizes = unpack_runs(self._runs(fieldname, "docs"), 0, count)
+        if not self.fields[fieldname]["freqs"]:
+            return docs, np.ones(len(docs), dtype=np.int64), sizes
+        return docs, unpack_runs(self._runs(fieldname, "freqs"), 0, count)[0], sizes
 
     def freqs(self, fieldname: str, index: int) -> np.ndarray:
         """Return the term's frequency in each document holding it (1 without frequencies)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -22,6 +23,7 @@ from .arrays import range_slots
 from .codec import reader_segments
 from .schema import TEXT_FIELDS
 from .segment import NO_DATE, SegmentData, moment, timestamp
+from .titles import distinct_share, title_signatures
 
 # Fields whose values are facets and filters (single label per article), and the list one.
 LABEL_FIELDS = ("section", "author_label", "source_label", "year")
@@ -120,6 +122,11 @@ class Snapshot:
         self._vocabularies: dict[str, dict[tuple[str, int], list[str]]] = {}
         self._expansions: OrderedDict[tuple[str, str, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
+
+    @cached_property
+    def distinct_titles(self) -> float:
+        """Return the share of live articles whose title no other holds (``titles.py``)."""
+        return distinct_share(title_signatures(self.segments, self.size), self.live)
 
     def postings(self, fieldname: str, text: str) -> PostingList:
         """Return a term's postings, read once and then kept while memory allows.
