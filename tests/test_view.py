@@ -144,3 +144,6 @@ def test_a_search_maps_lengths_facets_and_dates_from_the_view(sample_dir):
         assert np.array_equal(mapped.labels[name].codes, labels.codes)
     assert mapped.tags.names == made.tags.names and len(made.tags.names) > 1
     assert np.array_equal(mapped.tags.owners, made.tags.owners)
+    # How distinct the titles are is read, not worked out again on the first query.
+    assert "distinct_titles" in mapped.__dict__
+    assert mapped.distinct_titles == made.distinct_titles > 0

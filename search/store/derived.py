@@ -51,7 +51,7 @@ def update_view(index_dir: Path | str) -> None:
         fits = view is not None and view.fits(reader)
         current = fits and all(view.made_from(name, s) for name, s in stamps.items())
         # A view written before it kept the snapshot's columns is written again.
-        if current and "published" in view.arrays:
+        if current and "distinct_titles" in view.arrays:
             return
         arrays = cluster_docnums(reader, load_clusters(index_dir)) | Snapshot(searcher).columns()
         space = load_topics(index_dir) if stamps["topics"] else None

@@ -112,6 +112,9 @@ class Snapshot:
         }
         self.labels = {name: self._labels(name, mapped) for name in LABEL_FIELDS}
         self.tags = self._label_lists(LIST_FIELD, mapped)
+        if "distinct_titles" in mapped:
+            # Worked out by the indexer: a third of a second at 360k articles.
+            self.__dict__["distinct_titles"] = float(mapped["distinct_titles"][0])
         self.published = mapped.get("published")
         if self.published is None:
             self.published = self._concatenated(lambda data: data.published, np.int64)
@@ -329,7 +332,8 @@ class Snapshot:
         found = {f"lengths.{name}": lengths for name, lengths in self.lengths.items()}
         found |= {f"labels.{name}": labels.codes for name, labels in self.labels.items()}
         found |= {"tags.starts": self.tags.starts, "tags.codes": self.tags.codes}
-        return found | {"tags.owners": self.tags.owners, "published": self.published}
+        found |= {"tags.owners": self.tags.owners, "published": self.published}
+        return found | {"distinct_titles": np.array([self.distinct_titles])}
 
     def _labels(self, name: str, mapped: dict) -> Labels:
         columns = [data.labels(name) for data, _, _ in self.segments]
