@@ -19,7 +19,6 @@ from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, high
 
 from ..analysis.french import (
     WORD_CACHE,
-    FrenchAnalyzer,
     FrenchTokenizer,
     term_start,
     word_matches,
@@ -29,7 +28,6 @@ from ..limits import over_time
 
 SNIPPET_CHARS = 240
 _DIACRITICS = re.compile("[\u0300-\u036f]")
-_FRENCH = FrenchAnalyzer()
 _WORDS = FrenchTokenizer()
 
 
