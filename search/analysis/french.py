@@ -189,29 +189,36 @@ def word_role(word: str) -> str:
     return "avoir" if _HYPHEN.split(bare, 1)[0] in AVOIR else ""
 
 
+class ParticipleRule:
+    """Tell, one word role after another, whether each word is a participle to drop."""
+
+    def __init__(self):
+        # Adverbs since the last form of avoir; None: no avoir before them.
+        self.between: int | None = None
+
+    def __call__(self, role: str) -> bool:
+        dropped = role == "participle" and self.between is not None
+        if role == "avoir":
+            self.between = 0
+        elif role == "between" and self.between is not None and self.between < MAX_BETWEEN:
+            self.between += 1
+        else:
+            self.between = None
+        return dropped
+
+
 def participles(roles: Iterable[str]) -> Iterator[bool]:
     """Yield, per word role in order, whether that word is a participle to drop."""
-    between = None  # adverbs since the last form of avoir; None: no avoir before them
-    for role in roles:
-        yield role == "participle" and between is not None
-        if role == "avoir":
-            between = 0
-        elif role == "between" and between is not None and between < MAX_BETWEEN:
-            between += 1
-        else:
-            between = None
+    return map(ParticipleRule(), roles)
 
 
 class ParticipleFilter(Filter):
     """Drop ``été`` after a form of avoir (``word_role``), or mark it stopped."""
 
     def __call__(self, tokens):
-        previous: list[str] = []
+        rule = ParticipleRule()
         for t in tokens:
-            previous.append(word_role(t.text))
-            # The rule looks back a few words only.
-            del previous[: -MAX_BETWEEN - 2]
-            if list(participles(previous))[-1]:
+            if rule(word_role(t.text)):
                 if t.removestops:
                     continue
                 t.stopped = True
