@@ -29,6 +29,15 @@ def test_context_is_cut_at_whole_words_on_both_sides():
     assert (left, match, right) == ("intérêt avant que la", "réforme", "des retraites arrive")
 
 
+def test_participle_after_avoir_is_no_occurrence_of_the_noun():
+    text = "Le maire a été élu cet été ; il n’avait jamais été candidat en été."
+    lines = kwic(text, {"ete"}, 12)
+    assert [(left.split()[-1], match) for left, match, _ in lines] == [
+        ("cet", "été"),
+        ("en", "été"),
+    ]
+
+
 def test_hyphenated_word_is_one_occurrence():
     assert [m for _, m, _ in kwic("La cyber-sécurité avance.", {"cybersecurit", "securit"})] == [
         "cyber-sécurité"

@@ -253,6 +253,11 @@ def test_snippets_mark_what_the_french_analyzer_marks(segmented):
             assert all(set(analyze(mark.get_text())) & terms for mark in marks)
 
 
+def test_snippet_marks_the_noun_ete_not_the_participle():
+    snippet = make_snippet("Le maire a été élu cet été, comme l’été dernier.", {"ete"})
+    assert snippet == "Le maire a été élu cet <mark>été</mark>, comme l’<mark>été</mark> dernier."
+
+
 def test_titles_with_the_same_terms_count_as_one_title(tmp_path):
     articles = [
         {"id": "a", "title": "Coronavirus : le point", "text": FILLER},

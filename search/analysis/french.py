@@ -212,6 +212,24 @@ def participles(roles: Iterable[str]) -> Iterator[bool]:
     return map(ParticipleRule(), roles)
 
 
+def dropped_participle(text: str, start: int) -> bool:
+    """Return whether the word at start of text is a participle the analyzer drops.
+
+    The rule needs no more than the few words before it, read back only for ``été`` itself,
+    so marking or citing a text pays nothing for the others.
+    """
+    word = _WORD.match(text, start)
+    if word is None or word.group().lower() not in PARTICIPLES:
+        return False
+    # Long enough for MAX_BETWEEN + 1 words; its first word may be cut, and is then left out.
+    begin = max(0, start - 24 * (MAX_BETWEEN + 1))
+    before = [m.group() for m in word_matches(text[begin:start])][1 if begin else 0 :]
+    rule = ParticipleRule()
+    for previous in before[-(MAX_BETWEEN + 1) :]:
+        rule(word_role(previous))
+    return rule("participle")
+
+
 class ParticipleFilter(Filter):
     """Drop ``été`` after a form of avoir (``word_role``), or mark it stopped."""
 

@@ -20,6 +20,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, high
 from ..analysis.french import (
     WORD_CACHE,
     FrenchTokenizer,
+    dropped_participle,
     term_start,
     word_matches,
     word_spans,
@@ -33,6 +34,8 @@ _WORDS = FrenchTokenizer()
 
 # A function word is never a query's term: marking words, dropping them or not is the same.
 _terms_of = lru_cache(maxsize=WORD_CACHE)(word_spans)
+# The index term of « été », which the participle of « a été » is not.
+PARTICIPLE = word_spans("été")[0][0]
 
 
 def located_terms(
@@ -43,7 +46,7 @@ def located_terms(
     The analyzer's terms, each distinct word analysed once: a concordance reads hundreds of
     articles, more distinct words than the process keeps (``_terms_of``), so it passes known,
     the analyses of the words it has met, and only, its terms: a word that cannot hold one
-    is passed over unanalysed.
+    is passed over unanalysed. The participle of ``a été`` is no term, as in the index.
     """
     known = {} if known is None else known
     if not unicodedata.is_normalized("NFC", text):
@@ -54,6 +57,8 @@ def located_terms(
         if terms is None:
             wanted = only is None or _may_hold(word, only)
             terms = known[word] = _terms_of(word) if wanted else ()
+        if terms and terms[0][0] == PARTICIPLE and dropped_participle(text, start):
+            continue
         for term, begins, ends in terms:
             yield term, start + begins, start + ends
 
@@ -66,11 +71,13 @@ def _may_hold(word: str, terms: set[str]) -> bool:
 def _analyzer(value: str, **options):
     """Yield the index terms of a text with their character offsets, word by word.
 
-    The same as the French analyzer's, which handles each word on its own, but each distinct
-    word is analysed once: marking a page of results re-reads the same common words.
+    The same as the French analyzer's, but each distinct word is analysed once: marking a page
+    of results re-reads the same common words.
     """
     for token in _WORDS(value, chars=True, mode=options.get("mode", "")):
         start, spans = token.startchar, _terms_of(token.text)
+        if spans and spans[0][0] == PARTICIPLE and dropped_participle(value, start):
+            spans = ()
         if not spans:
             # A function word: no term, but passages are cut along every word.
             token.text = ""
