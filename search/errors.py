@@ -125,5 +125,13 @@ class InvalidMeasure(QueryError):
     """A trend chart is asked to plot something other than shares or counts."""
 
 
-class InvalidConcordanceSort(QueryError):
-    """A concordance is asked for in an order it does not offer."""
+class InvalidSort(QueryError):
+    """A result list or a concordance is asked for in an order it does not offer."""
+
+
+class InvalidValue(QueryError):
+    """A request parameter has a value other than those it accepts."""
+
+
+class RepeatedParameter(QueryError):
+    """A request parameter that takes one value is given several."""

@@ -481,8 +481,8 @@ def test_bad_input_gets_a_useful_page_or_a_french_400(client, query, status):
     [
         ("page=-1", "Le numéro de page doit être un nombre entier positif."),
         ("page=abc", "Le numéro de page doit être un nombre entier positif."),
-        ("du=2023-01-01&au=2020-01-01", "La date de début est postérieure à la date de fin"),
-        ("du=hier", "écrivez-la sous la forme AAAA-MM-JJ"),
+        ("du=2023-01-01&au=2020-01-01", "la date de début (2023-01-01) est postérieure"),
+        ("du=hier", "« hier » n’est pas acceptée. Indiquez une date existante sous la forme"),
         ("annee=20x1", "l’année sur quatre chiffres"),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, url_for
 
 from search import MAX_TRENDS, Period, concordance_payload, trends_payload
 
@@ -12,15 +12,20 @@ from .analysis_params import parse_concordance, parse_trends
 from .archive import get_archive
 from .charts import bar_chart
 from .links import kept_params
-from .params import FACET_PARAMS
+from .params import FACET_PARAMS, request_params
 
 bp = Blueprint("analysis", __name__)
 LINES_PER_PAGE = 50
+EXPORTS = {
+    "resultats": "exports.results",
+    "tendances": "exports.trends",
+    "concordance": "exports.concordance",
+}
 
 
 @bp.get("/tendances")
 def trends_page():
-    ask = parse_trends(request.args)
+    ask = parse_trends(request_params())
     if not ask.queries:
         return render_template("trends.html", ask=ask, trends=None, max_trends=MAX_TRENDS)
     trends = get_archive().trends(list(ask.queries), ask.filters, ask.period, ask.collapse)
@@ -32,14 +37,14 @@ def trends_page():
 
 @bp.get("/api/trends")
 def trends_api():
-    ask = parse_trends(request.args, required=True)
+    ask = parse_trends(request_params())
     trends = get_archive().trends(list(ask.queries), ask.filters, ask.period, ask.collapse)
     return jsonify(trends_payload(trends))
 
 
 @bp.get("/concordance")
 def concordance_page():
-    ask = parse_concordance(request.args)
+    ask = parse_concordance(request_params())
     if not ask.query:
         return render_template("concordance.html", ask=ask, concordance=None)
     concordance = get_archive().concordance(ask.query, ask.filters, ask.sort, ask.collapse)
@@ -58,7 +63,7 @@ def concordance_page():
 
 @bp.get("/api/concordance")
 def concordance_api():
-    ask = parse_concordance(request.args, required=True)
+    ask = parse_concordance(request_params())
     concordance = get_archive().concordance(ask.query, ask.filters, ask.sort, ask.collapse)
     return jsonify(concordance_payload(concordance, ask.page, LINES_PER_PAGE))
 
@@ -81,7 +86,8 @@ def analysis_url(endpoint: str, drop: tuple[str, ...] = ("page",), **changes) ->
 def export_url(kind: str, fmt: str) -> str:
     """Return the download of the current page's data (resultats, tendances, concordance)."""
     query = urlencode([(k, v) for k, v in kept_params("page") if v])
-    return url_for("exports.download", kind=kind, fmt=fmt) + (f"?{query}" if query else "")
+    endpoint = EXPORTS[kind]
+    return url_for(endpoint, fmt=fmt) + (f"?{query}" if query else "")
 
 
 def toggle_filter_url(endpoint: str, param: str, value: str) -> str:

@@ -1,24 +1,12 @@
-"""Read the URL parameters of the analysis pages: several queries, periods, measures, sorts."""
+"""Turn the parameter values of the analysis routes into trends and concordance requests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search import (
-    MAX_TRENDS,
-    ConcordanceSort,
-    Filters,
-    InvalidConcordanceSort,
-    InvalidMeasure,
-    InvalidPeriod,
-    MissingQuery,
-    Period,
-    TooManyQueries,
-)
+from search import ConcordanceSort, Filters, Period
 
-from .params import MAX_QUERY_CHARS, clean, parse_search
-
-MEASURES = {"part": True, "nombre": False}
+from .params import parse_filters
 
 
 @dataclass(frozen=True)
@@ -33,32 +21,15 @@ class TrendsRequest:
     collapse: bool
 
 
-def parse_trends(args, required: bool = False) -> TrendsRequest:
-    """Return the trends the request's arguments ask for.
-
-    :raises TooManyQueries: for more than MAX_TRENDS queries.
-    :raises MissingQuery: if required and no query is given.
-    :raises InvalidPeriod: for a period length other than annee, mois or semaine.
-    :raises InvalidMeasure: for a measure other than part or nombre.
-    """
-    queries = tuple(q for q in (parse_query_text(v) for v in args.getlist("q")) if q)
-    if len(queries) > MAX_TRENDS:
-        raise TooManyQueries(f"{len(queries)} queries")
-    if required and not queries:
-        raise MissingQuery("q")
-    search = parse_search(args)
-    period = next((p for p in Period if p.value == _choice(args, "par", "mois")), None)
-    if period is None:
-        raise InvalidPeriod(args.get("par", ""))
-    measure = _choice(args, "mesure", "part")
-    if measure not in MEASURES:
-        raise InvalidMeasure(f"mesure={measure}")
-    return TrendsRequest(queries, search.filters, period, MEASURES[measure], search.collapse)
-
-
-def parse_query_text(value: str) -> str:
-    """Return a query as typed, without control characters, cut to the longest allowed."""
-    return clean(value)[:MAX_QUERY_CHARS].strip()
+def parse_trends(values: dict[str, object]) -> TrendsRequest:
+    """Return the trends that a trends route's parameter values ask for."""
+    return TrendsRequest(
+        values["q"],
+        parse_filters(values),
+        values["par"],
+        values.get("mesure", True),
+        values["doublons"],
+    )
 
 
 @dataclass(frozen=True)
@@ -72,21 +43,12 @@ class ConcordanceRequest:
     collapse: bool
 
 
-def parse_concordance(args, required: bool = False) -> ConcordanceRequest:
-    """Return the concordance the request's arguments ask for.
-
-    :raises MissingQuery: if required and no query is given.
-    :raises InvalidConcordanceSort: for an order other than date or suivant.
-    """
-    search = parse_search(args)
-    if required and not search.query:
-        raise MissingQuery("q")
-    sort = next((s for s in ConcordanceSort if s.value == _choice(args, "tri", "date")), None)
-    if sort is None:
-        raise InvalidConcordanceSort(args.get("tri", ""))
-    return ConcordanceRequest(search.query, search.filters, sort, search.page, search.collapse)
-
-
-def _choice(args, name: str, default: str) -> str:
-    """Return a parameter's value, or default when it is absent or empty."""
-    return args.get(name, "").strip() or default
+def parse_concordance(values: dict[str, object]) -> ConcordanceRequest:
+    """Return the concordance that a concordance route's parameter values ask for."""
+    return ConcordanceRequest(
+        values["q"],
+        parse_filters(values),
+        values["tri"],
+        values.get("page", 1),
+        values["doublons"],
+    )

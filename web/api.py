@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from search import article_payload, completion_payload, results_payload
 
 from .archive import get_archive
-from .params import parse_per_page, parse_search
+from .params import parse_search, request_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
 def search():
-    search = parse_search(request.args)
-    per_page = parse_per_page(request.args, current_app.config["PER_PAGE"])
+    values = request_params()
+    search = parse_search(values)
+    per_page = values["per_page"] or current_app.config["PER_PAGE"]
     results = get_archive().search_articles(
         search.query, search.filters, search.sort, search.page, per_page, collapse=search.collapse
     )
@@ -29,4 +30,4 @@ def article(article_id: str):
 
 @bp.get("/suggest")
 def suggest():
-    return jsonify(completion_payload(get_archive().complete(request.args.get("q", "")[:100])))
+    return jsonify(completion_payload(get_archive().complete(request_params()["q"])))

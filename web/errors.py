@@ -14,15 +14,17 @@ from search import (
     IndexIncompatible,
     IndexLocked,
     IndexMissing,
-    InvalidConcordanceSort,
     InvalidDate,
     InvalidDateRange,
     InvalidMeasure,
     InvalidPage,
     InvalidPageSize,
     InvalidPeriod,
+    InvalidSort,
+    InvalidValue,
     MissingQuery,
     QueryError,
+    RepeatedParameter,
     TooManyPeriods,
     TooManyQueries,
     TooManyValues,
@@ -107,11 +109,9 @@ MESSAGES = {
         "invalid_measure",
         "La mesure doit être « part » (part des articles de la période) ou « nombre ».",
     ),
-    InvalidConcordanceSort: (
-        400,
-        "invalid_sort",
-        "Le tri d’une concordance doit être « date » ou « suivant » (mot suivant).",
-    ),
+    InvalidSort: (400, "invalid_sort", "Cet ordre de tri n’existe pas."),
+    InvalidValue: (400, "invalid_value", "Cette valeur n’est pas acceptée."),
+    RepeatedParameter: (400, "repeated_parameter", "Un paramètre est donné plusieurs fois."),
     QueryError: (400, "bad_request", "Cette recherche contient un paramètre invalide."),
     FouilleError: (500, "internal_error", "Une erreur interne est survenue."),
 }
@@ -131,8 +131,10 @@ def register(app) -> None:
 def _known(error: FouilleError):
     status, code, message = next(MESSAGES[c] for c in type(error).__mro__ if c in MESSAGES)
     parameter = getattr(error, "parameter", None)
+    # Only the site's reader of URL parameters (params.py) names one; its message is written
+    # for the reader and names the parameter. The search package's messages are the CLI's.
     if parameter:
-        message = f"Paramètre « {parameter} » : {message}"
+        message = str(error)
     return _render(status, code, message, parameter)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template
 
 from search import Filters, IndexEmpty
 
 from .archive import get_archive
-from .params import FACET_PARAMS, clean, parse_search
+from .params import FACET_PARAMS, parse_search, request_params
 
 bp = Blueprint("pages", __name__)
 
@@ -15,7 +15,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 @bp.get("/recherche")
 def search_page():
-    search = parse_search(request.args)
+    search = parse_search(request_params())
     archive = get_archive()
     if not search.query and search.filters == Filters():
         count = archive.count()
@@ -41,7 +41,7 @@ def search_page():
 
 @bp.get("/article/<article_id:article_id>")
 def article_page(article_id: str):
-    query = clean(request.args.get("q", ""))
+    query = request_params()["q"]
     archive = get_archive()
     view = archive.view_article(article_id, query)
     related = archive.related(article_id)

@@ -1,4 +1,4 @@
-"""Read a search request's URL parameters (French names) into what the search package takes."""
+"""Read a request's URL parameters as the table of parameters says, into what search takes."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from search import Filters, InvalidDate, InvalidPage, InvalidPageSize, Sort, TooManyValues
+from flask import request
 
-# URL parameter → Filters field; the names readers see in shared links.
-FILTER_PARAMS = {
-    "rubrique": "sections",
-    "auteur": "authors",
-    "source": "sources",
-    "motcle": "tags",
-    "annee": "years",
-}
+from search import Filters, InvalidDateRange, MissingQuery, RepeatedParameter, Sort
+
+from .param_table import Kind, Parameter, parameters_of
+
+# Facet name in results → URL parameter that filters on it.
 FACET_PARAMS = {
     "section": "rubrique",
     "author": "auteur",
@@ -23,13 +20,100 @@ FACET_PARAMS = {
     "tags": "motcle",
     "year": "annee",
 }
-MAX_QUERY_CHARS = 1000
-# Alternatives of one filter (annee=2020&annee=2021…): more is no search a reader makes, and
-# each value is a line of the page.
-MAX_FILTER_VALUES = 30
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # ASCII digits only: str.isdigit() also accepts "²" or "①", which int() refuses.
 _WHOLE = re.compile(r"[0-9]{1,18}")
+_YEAR = re.compile(r"[0-9]{4}")
+# A bad value is quoted back to the reader, cut to this length.
+SHOWN_CHARS = 40
+# What a converter returns for a value it refuses (None is an absent date's value).
+_REFUSED = object()
+
+
+def request_params() -> dict[str, object]:
+    """Return the values of the parameters the current route takes."""
+    return read_params(request.endpoint, request.args)
+
+
+def read_params(endpoint: str, args) -> dict[str, object]:
+    """Return each parameter endpoint takes, read from args; others are ignored.
+
+    An empty value counts as absent (forms send their empty fields). A repeatable parameter
+    gives a tuple of its distinct values, in order.
+
+    :raises QueryError: naming the parameter, with a French message saying what it accepts.
+    """
+    return {p.name: _read(p, endpoint, args.getlist(p.name)) for p in parameters_of(endpoint)}
+
+
+def clean(text: str) -> str:
+    """Return text with control characters replaced by spaces."""
+    return _CONTROL.sub(" ", text)
+
+
+def clean_pairs(args) -> list[tuple[str, str]]:
+    """Return the request's parameters, in order, with control characters removed."""
+    return [(key, clean(value)) for key, value in args.items(multi=True)]
+
+
+def _read(param: Parameter, endpoint: str, raw: list[str]) -> object:
+    given = [text for text in (clean(value).strip() for value in raw) if text]
+    if param.repeatable:
+        given = list(dict.fromkeys(given))
+    if len(given) > param.max_values:
+        if param.repeatable:
+            problem = f"{len(given)} valeurs différentes sont données."
+            raise param.too_many(_message(param, problem), parameter=param.name)
+        problem = f"il est donné {len(given)} fois, alors qu’il ne prend qu’une valeur."
+        raise RepeatedParameter(_message(param, problem), parameter=param.name)
+    if not given and endpoint in param.required:
+        message = f"Paramètre « {param.name} » : il est obligatoire ici, par exemple "
+        raise MissingQuery(f"{message}{param.name}={param.example}.", parameter=param.name)
+    values = tuple(_convert(param, text) for text in given)
+    if param.repeatable:
+        return values
+    return values[0] if values else _convert_default(param)
+
+
+def _convert_default(param: Parameter) -> object:
+    if param.default is not None:
+        return _convert(param, param.default)
+    return "" if param.kind is Kind.TEXT else None
+
+
+def _convert(param: Parameter, text: str) -> object:
+    if param.kind is Kind.TEXT:
+        return text[: param.max_chars].strip()
+    if param.kind is Kind.CHOICE:
+        value = next((c.means for c in param.choices if c.value == text), _REFUSED)
+    elif param.kind is Kind.INTEGER:
+        value = int(text) if _WHOLE.fullmatch(text) and _in_range(param, int(text)) else _REFUSED
+    elif param.kind is Kind.YEAR:
+        value = int(text) if _YEAR.fullmatch(text) else _REFUSED
+    else:
+        value = _iso_date(text)
+    if value is _REFUSED:
+        shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+        problem = f"la valeur « {shown} » n’est pas acceptée."
+        raise param.error(_message(param, problem), parameter=param.name)
+    return value
+
+
+def _in_range(param: Parameter, number: int) -> bool:
+    low = param.minimum if param.minimum is not None else number
+    high = param.maximum if param.maximum is not None else number
+    return low <= number <= high
+
+
+def _iso_date(text: str) -> date | object:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return _REFUSED
+
+
+def _message(param: Parameter, problem: str) -> str:
+    return f"Paramètre « {param.name} » : {problem} {param.accepted}"
 
 
 @dataclass(frozen=True)
@@ -44,77 +128,35 @@ class SearchRequest:
     collapse: bool = True
 
 
-def parse_search(args) -> SearchRequest:
-    """Return the search the request's arguments describe.
-
-    :raises InvalidPage: for a page that is not a positive whole number.
-    :raises InvalidDate: for a date or year that cannot be read.
-    :raises TooManyValues: for more than MAX_FILTER_VALUES values of one filter.
-    """
-    query = clean(args.get("q", ""))[:MAX_QUERY_CHARS].strip()
-    values = {field: _values(args, param) for param, field in FILTER_PARAMS.items()}
-    filters = Filters(
-        sections=values["sections"],
-        authors=values["authors"],
-        sources=values["sources"],
-        tags=values["tags"],
-        years=tuple(_year(v) for v in values["years"]),
-        date_from=_date(args.get("du", ""), "du"),
-        date_to=_date(args.get("au", ""), "au"),
+def parse_search(values: dict[str, object]) -> SearchRequest:
+    """Return the search that a results route's parameter values describe."""
+    return SearchRequest(
+        values["q"],
+        parse_filters(values),
+        values["tri"],
+        values.get("page", 1),
+        values.get("doublons", True),
     )
-    sort = next((s for s in Sort if s.value == args.get("tri")), Sort.RELEVANCE)
-    collapse = args.get("doublons", "").strip() != "afficher"
-    return SearchRequest(query, filters, sort, _page(args.get("page", "1")), collapse)
 
 
-def clean(text: str) -> str:
-    """Return text with control characters replaced by spaces."""
-    return _CONTROL.sub(" ", text)
+def parse_filters(values: dict[str, object]) -> Filters:
+    """Return the filters of a route's parameter values.
 
-
-def clean_pairs(args) -> list[tuple[str, str]]:
-    """Return the request's parameters, in order, with control characters removed."""
-    return [(key, clean(value)) for key, value in args.items(multi=True)]
-
-
-def parse_per_page(args, default: int) -> int:
-    """Return the requested page size, or default when none is given.
-
-    :raises InvalidPageSize: for a value that is not a whole number.
+    :raises InvalidDateRange: if du comes after au.
     """
-    text = args.get("per_page", "").strip()
-    if not text:
-        return default
-    if not _WHOLE.fullmatch(text):
-        raise InvalidPageSize(text, parameter="per_page")
-    return int(text)
-
-
-def _values(args, param: str) -> tuple[str, ...]:
-    """Return a filter's distinct non-empty values, in the order given."""
-    values = tuple(dict.fromkeys(v for v in args.getlist(param) if v.strip()))
-    if len(values) > MAX_FILTER_VALUES:
-        raise TooManyValues(f"{len(values)} values of {param}", parameter=param)
-    return values
-
-
-def _page(text: str) -> int:
-    text = text.strip()
-    if not _WHOLE.fullmatch(text) or int(text) < 1:
-        raise InvalidPage(text, parameter="page")
-    return int(text)
-
-
-def _year(text: str) -> int:
-    if not (_WHOLE.fullmatch(text) and len(text) == 4):
-        raise InvalidDate(text, parameter="annee")
-    return int(text)
-
-
-def _date(text: str, name: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidDate(f"{name}={text}", parameter=name) from None
+    start, end = values["du"], values["au"]
+    if start and end and start > end:
+        raise InvalidDateRange(
+            f"Paramètres « du » et « au » : la date de début ({start:%Y-%m-%d}) est postérieure "
+            f"à la date de fin ({end:%Y-%m-%d}) ; inversez-les pour rechercher.",
+            parameter="du",
+        )
+    return Filters(
+        sections=values["rubrique"],
+        authors=values["auteur"],
+        sources=values["source"],
+        tags=values["motcle"],
+        years=values["annee"],
+        date_from=start,
+        date_to=end,
+    )
