@@ -27,6 +27,7 @@ import search.archive
 import search.ranking.query
 import search.ranking.ranker as ranking
 import search.ranking.scoring as scoring
+from bench import acronyms_variant as acronyms
 from bench import title_variants as tv
 from bench.headlines import NAME as HEADLINES
 from bench.headlines import headline_set
@@ -275,6 +276,8 @@ def passage_fusion(weight=1.0, k=60, mu=300.0):
 
 VARIANTS = {
     "base": lambda: None,
+    # The ranking before the query's shape counted (issue 18): every query as a sentence.
+    "before_shape": lambda: None,
     # The ranking before issue 18: BM25F alone for short queries, no title evidence added.
     "bm25f_alone": lambda: tv._short_only(scoring._bm25f),
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
@@ -369,7 +372,40 @@ VARIANTS = {
     "tau_mix_tprox_all": lambda: (tv.tau_mix(), tv.title_proximity(shared=False)),
     "tau_title_add_025": lambda: tv.tau_title_add(0.25),
     "tau_title_add_tprox": lambda: (tv.tau_title_add(), tv.title_proximity(shared=False)),
+    # Issue 18, by the query's shape: questions and a few words by one path, sentences by base.
+    "shape_tau_path": tv.shape_route,
+    "acronyms": acronyms.expand,
+    "acronyms_025": lambda: acronyms.expand(0.25),
+    "acronyms_1": lambda: acronyms.expand(1.0),
+    "shape_acronyms": lambda: acronyms.expand(inner=tv.shape_route),
+    "shape_acronyms_025": lambda: acronyms.expand(0.25, inner=tv.shape_route),
+    "shape_acronyms_1": lambda: acronyms.expand(1.0, inner=tv.shape_route),
+    "shape_acr_match": lambda: acronyms.expand_all(
+        inner=tv.shape_route, variants=False, match=True
+    ),
+    "shape_variants": lambda: acronyms.expand_all(inner=tv.shape_route, acronyms=False),
+    "shape_variants_match": lambda: acronyms.expand_all(
+        inner=tv.shape_route, acronyms=False, match=True
+    ),
+    "shape_both": lambda: acronyms.expand_all(inner=tv.shape_route),
+    "shape_both_match": lambda: acronyms.expand_all(inner=tv.shape_route, match=True),
+    "shape_both_match_05": lambda: acronyms.expand_all(0.5, inner=tv.shape_route, match=True),
+    "shape_both_about": lambda: acronyms.expand_all(
+        0.5, inner=tv.shape_route, match=True, about=True
+    ),
 }
+
+# Variants that start from the shipped ranking; every other one patches the ranking of before
+# the query's shape counted (issue 18), so that its numbers in docs/RELEVANCE.md reproduce.
+SHIPPED = ("base", "on_base_")
+
+
+def _before_shape() -> None:
+    """Rank every query as a sentence, as before the shape counted, whatever BM25 is patched in."""
+    search.ranking.query.asks_about = lambda text: False
+    patched = ranking.bm25
+    ranking.bm25 = lambda snapshot, entries, about=False: patched(snapshot, entries)
+
 
 _archive: Archive | None = None
 
@@ -424,6 +460,8 @@ def main(name: str, folder: str, variants: list[str]) -> None:
         importlib.reload(search.archive)
         TEXT_FIELDS.update(title=2.0)
         VARIANTS[variant]()
+        if not variant.startswith(SHIPPED):
+            _before_shape()
         started = time.perf_counter()
         run = {qid: ranked for qid, ranked in rank_all(folder, tasks).items() if ranked}
         metrics = score_run(eval_set.qrels, run)

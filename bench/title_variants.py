@@ -288,3 +288,32 @@ def tau_union(scale_proximity=False, title_prox=False):
             return {d: (1 - tau) * c for d, c in original(snapshot, groups, docnums).items()}
 
         ranker.proximity = proximity
+
+
+def shape_route(patch=None, declarative=None):
+    """Rank a question or a few words by one patch, a declarative sentence by another.
+
+    A question or a few words ask what an article is about (its title); a sentence pasted in
+    asks for the text that says it (``search/ranking/shape.py``). Each patch is a function
+    that patches ``ranker.bm25`` and ``ranker.proximity``; None keeps the shipped ones.
+    """
+    import search.archive
+    from search.ranking.shape import asks_about
+
+    paths = {}
+    for name, apply in (("about", patch or tau_path), ("text", declarative)):
+        saved = ranker.bm25, ranker.proximity
+        if apply is not None:
+            apply()
+        paths[name] = ranker.bm25, ranker.proximity
+        ranker.bm25, ranker.proximity = saved
+    current = ["text"]
+    original_parse = search.archive.parse_query
+
+    def parse(text):
+        current[0] = "about" if asks_about(text) else "text"
+        return original_parse(text)
+
+    search.archive.parse_query = parse
+    ranker.bm25 = lambda snapshot, entries: paths[current[0]][0](snapshot, entries)
+    ranker.proximity = lambda snapshot, groups, docs: paths[current[0]][1](snapshot, groups, docs)

@@ -271,3 +271,34 @@ def test_titles_with_the_same_terms_count_as_one_title(tmp_path):
         assert archive._arrays().distinct_titles == 0.5
     finally:
         archive.close()
+
+
+# Six distinct titles, and an article whose long text repeats the words side by side.
+REPEATS = (
+    "Le démarchage par courriel inquiète : la mairie veut s’opposer au démarchage par courriel. "
+)
+SHAPES = [
+    {
+        "id": "question",
+        "title": "Démarchage par courriel : puis-je m’y opposer ?",
+        "text": "Oui. L’envoi de messages publicitaires exige votre accord préalable. "
+        + FILLER * 6,
+    },
+    {"id": "mairie", "title": "Le budget de la commune", "text": REPEATS * 4 + FILLER},
+    *({"id": f"fichier-{n}", "title": f"Le fichier numéro {n}", "text": FILLER} for n in range(6)),
+]
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("Comment s’opposer au démarchage par courriel ?", "question"),
+        ("Peut-on s’opposer au démarchage par courriel", "question"),
+        ("démarchage courriel opposer", "question"),
+        ("La mairie veut s’opposer au démarchage par courriel.", "mairie"),
+    ],
+)
+def test_a_question_finds_the_title_that_asks_it_and_a_sentence_the_text_that_says_it(
+    tmp_path, query, first
+):
+    assert ranked(tmp_path, SHAPES, query)[0] == first

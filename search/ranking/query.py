@@ -26,6 +26,7 @@ from ..analysis.french import (
 )
 from ..limits import note_capped
 from ..store.schema import FIELD_NAMES, TEXT_FIELDS
+from .shape import asks_about
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 # Longer queries are cut here (and the result says so): each word costs a posting-list scan.
@@ -63,6 +64,8 @@ class Parsed:
     forms: list[str] = field(default_factory=list)
     syntax_fallback: bool = False
     truncated: bool = False
+    # Whether the query asks what an article is about (a question, a few words: ``shape.py``).
+    about: bool = False
 
 
 def parse_query(text: str) -> Parsed:
@@ -84,6 +87,7 @@ Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
         parsed = _Parser(tokens).parse()
         parsed.syntax_fallback = True
     parsed.truncated = truncated
+    parsed.about = asks_about(text)
     if parsed.query is None and (parsed.words or parsed.syntax_fallback):
         # Only function words or signs ("le", "[ ]"): nothing to find, rather than everything.
         parsed.query = wq.NullQuery

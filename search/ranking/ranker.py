@@ -84,7 +84,7 @@ def rank(
     if sort is not Sort.RELEVANCE or parsed.query is None:
         return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
     entries = scored_entries(parsed.query)
-    scores = bm25(snapshot, entries)
+    scores = bm25(snapshot, entries, parsed.about)
     held = coordination(snapshot, parsed.forms)
     scores *= 1 + held
     if len(parsed.groups) < 2:
@@ -98,11 +98,24 @@ def rank(
     # on the same story do as much as the one sought (docs/RELEVANCE.md).
     if not is_passage(entries):
         near = proximity(snapshot, parsed.groups, np.sort(window))
+        weight = proximity_weight(snapshot, parsed)
         for docnum, closeness in near.items():
-            scores[docnum] *= 1 + PROXIMITY_WEIGHT * closeness
+            scores[docnum] *= 1 + weight * closeness
     if len(window) and len({text for _, text, _ in entries}) > SENTENCE_TERMS:
         scores[window] *= np.exp(sentence_signals(snapshot, parsed, entries, window, held))
     return Ranking(snapshot, candidates, matched, scores, scored=True)
+
+
+def proximity_weight(snapshot: Snapshot, parsed: Parsed) -> float:
+    """Return how much close query words in the text raise a score for this query.
+
+    A query that asks what an article is about counts the text's closeness only as much as
+    titles repeat (1 − τ): a title that holds the words side by side gets no such credit,
+    and a long text that has them side by side would double (docs/RELEVANCE.md).
+    """
+    if parsed.about:
+        return PROXIMITY_WEIGHT * (1 - snapshot.distinct_titles)
+    return PROXIMITY_WEIGHT
 
 
 def sentence_signals(snapshot: Snapshot, parsed: Parsed, entries, window, held) -> np.ndarray:

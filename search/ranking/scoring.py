@@ -34,27 +34,32 @@ MAX_EXPANSIONS = 50
 Entry = tuple[str, str, bool]  # (field, term, is_prefix)
 
 
-def bm25(snapshot: Snapshot, entries: Iterable[Entry]) -> np.ndarray:
+def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> np.ndarray:
     """Return every document's BM25F score for a set of query terms (0 if it holds none).
 
     A query of up to LONG_QUERY words is scored by BM25F proper: a word's frequencies in the
     title, lead and text, weighted and length-normalised, add up before one saturation, so
     that a word repeated across fields is not rewarded once per field. In that sum a short
     title's match drowns in a long text's; so the title's own BM25 (its words' rarity among
-    titles, saturated on its own) is added, times the share of articles whose title no other
-    holds: much where each title says what its article is about (a FAQ's questions, news
-    headlines), little where titles repeat (Wikipedia paragraphs under their article's name).
-    A longer query (a paragraph pasted in) saturates each field on its own, which ranked
-    better there.
+    titles, saturated on its own) is added, times τ, the share of articles whose title no
+    other holds: much where each title says what its article is about (a FAQ's questions,
+    news headlines), little where titles repeat (Wikipedia paragraphs under their article's
+    name). A query that asks what an article is *about* (a question, a few words:
+    ``shape.asks_about``) goes further: it saturates each field on its own, by the share τ,
+    so that a title holding its words outranks a long text that repeats them. A longer query
+    (a paragraph pasted in) saturates each field on its own, which ranked better there.
     """
     terms = _terms(snapshot, entries)
-    if not is_passage(entries):
-        titles = [(fieldname, text) for fieldname, text in terms if fieldname == "title"]
-        scores = _bm25f(snapshot, terms)
-        if titles and snapshot.distinct_titles:
-            scores += snapshot.distinct_titles * _per_field(snapshot, titles, weighted=False)
-        return scores
-    return _per_field(snapshot, terms)
+    if is_passage(entries):
+        return _per_field(snapshot, terms)
+    tau = snapshot.distinct_titles
+    if about:
+        return (1 - tau) * _bm25f(snapshot, terms) + tau * _per_field(snapshot, terms)
+    titles = [(fieldname, text) for fieldname, text in terms if fieldname == "title"]
+    scores = _bm25f(snapshot, terms)
+    if titles and tau:
+        scores += tau * _per_field(snapshot, titles, weighted=False)
+    return scores
 
 
 def is_passage(entries: Iterable[Entry]) -> bool:
