@@ -53,8 +53,9 @@ def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> n
     if is_passage(entries):
         return _per_field(snapshot, terms)
     tau = snapshot.distinct_titles
-    if about:
-        return (1 - tau) * _bm25f(snapshot, terms) + tau * _per_field(snapshot, terms)
+    if about and tau:
+        per_field = tau * _per_field(snapshot, terms)
+        return per_field if tau == 1 else per_field + (1 - tau) * _bm25f(snapshot, terms)
     titles = [(fieldname, text) for fieldname, text in terms if fieldname == "title"]
     scores = _bm25f(snapshot, terms)
     if titles and tau:
