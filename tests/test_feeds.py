@@ -169,6 +169,39 @@ def test_categories_become_tags(tmp_path):
     assert with_categories.tags == ("Météo", "Canicule")
 
 
+TWICE = "Dans les coulisses de l&amp;#39;émission &amp;quot;Les Z'amours&amp;quot;"
+
+
+@pytest.mark.parametrize(
+    ("name", "feed", "title"),
+    [
+        # RSS: a title feedparser reads as HTML.
+        ("flux.rss", RSS, "<title>Canicule : 14 départements en vigilance rouge</title>"),
+        # Atom: a plain-text title.
+        (
+            "carnet.atom",
+            ATOM,
+            '<title type="html">Lyon &lt;em&gt;à vélo&lt;/em&gt; : la voie '
+            "lyonnaise n° 1 ouvre</title>",
+        ),
+    ],
+)
+def test_title_escaped_twice_reads_as_a_browser_shows_it(tmp_path, name, feed, title):
+    kind = ' type="text"' if "type=" in title else ""
+    escaped = feed.replace(title, f"<title{kind}>{TWICE}</title>")
+    [item, _] = articles(write(tmp_path, name, escaped))
+    assert item.title == "Dans les coulisses de l'émission \"Les Z'amours\""
+
+
+def test_summary_without_markup_has_its_references_decoded(tmp_path):
+    feed = RSS.replace(
+        "&lt;p&gt;Quatre-vingts départements limitent désormais\n      l'arrosage.&lt;/p&gt;",
+        "Quatre-vingts départements &amp;amp; l&amp;#39;arrosage limité.",
+    )
+    [_, summary_only] = articles(write(tmp_path, "flux.rss", feed))
+    assert summary_only.body == "Quatre-vingts départements & l'arrosage limité."
+
+
 def test_item_in_english_gets_a_language_tag(tmp_path):
     english = RSS.replace(
         "<p>Météo-France a placé quatorze départements en\n      vigilance rouge.</p>",
