@@ -238,7 +238,7 @@ def test_truncated_feed_gives_its_items_then_an_error(tmp_path):
     assert first == RSS_ARTICLES[0]
     assert isinstance(error, InputError)
     assert str(error) == (
-        f"{path}: the feed breaks off after 1 item(s) (no element found); "
+        f"{path}: the feed breaks off after 1 item (no element found); "
         "fetch or save it again to read the rest"
     )
 
@@ -320,7 +320,7 @@ def test_fouille_index_takes_a_feed_url(tmp_path, server):
     url = server.url("/flux.xml")
     result = CliRunner().invoke(cli, ["index", url, "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 2 articles from 1 file(s)" in result.stdout
+    assert "Indexed 2 articles from 1 file in" in result.stdout
 
 
 def test_missing_feed_url_reports_the_http_status(server):

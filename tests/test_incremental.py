@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -400,8 +401,9 @@ def index(runner: CliRunner, *args: str):
 def test_cli_second_run_says_the_files_are_unchanged(runner, folder, tmp_path):
     index(runner, str(folder), "--index", str(tmp_path / "ix"))
     result = index(runner, str(folder), "--index", str(tmp_path / "ix"))
-    assert "0 added, 0 updated, 3 unchanged." in result.stdout
-    assert "2 file(s) unchanged since the last run, not read again (3 articles)." in result.stdout
+    assert result.stdout.startswith(
+        "Nothing to index: 3 articles from 2 files, unchanged since the last run ("
+    )
 
 
 def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
@@ -410,8 +412,8 @@ def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
     (folder / "2024" / "b.jsonl").unlink()
     result = index(runner, str(folder), "--index", str(index_dir))
     assert (
-        "1 indexed file(s) are gone from the folders given; --prune would remove their "
-        "1 article(s):" in result.stdout
+        "1 indexed file is gone from the folders given; --prune would remove its 1 article:"
+        in result.stdout
     )
     assert f"  {(folder / '2024/b.jsonl').resolve()}" in result.stderr
     assert ids(index_dir) == ["art-1", "art-2", "art-3"]
@@ -420,14 +422,14 @@ def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
 def test_cli_prune_removes_and_counts_the_articles_of_missing_files(runner, folder, index_dir):
     (folder / "a.jsonl").unlink()
     result = index(runner, str(folder), "--index", str(index_dir), "--prune")
-    assert "Pruned 2 article(s) of 1 file(s) gone from the folders given." in result.stdout
+    assert "Pruned 2 articles of 1 file gone from the folders given." in result.stdout
     assert ids(index_dir) == ["art-3"]
 
 
 def test_cli_reports_articles_removed_from_a_changed_file(runner, folder, index_dir):
     write_jsonl(folder / "a.jsonl", [article(1)])
     result = index(runner, str(folder), "--index", str(index_dir))
-    assert "Removed 1 article(s) no longer in their changed file(s)." in result.stdout
+    assert "Removed 1 article no longer in the changed file it came from." in result.stdout
 
 
 def test_cli_interval_without_watch_is_a_usage_error(runner, folder, tmp_path):
@@ -461,5 +463,5 @@ def test_watch_stops_on_sigint_with_status_0_and_a_summary(folder, tmp_path):
     assert "Traceback" not in stderr
     assert "3 added, 0 updated, 0 unchanged." in first
     summary = rest.splitlines()[-1]
-    assert summary.startswith("Stopped after ") and "pass(es): 3 added, 0 updated" in summary
+    assert re.match(r"Stopped after (1 pass|\d+ passes): 3 added, 0 updated", summary)
     assert ids(index_dir) == ["art-1", "art-2", "art-3"]

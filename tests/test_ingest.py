@@ -478,7 +478,7 @@ def test_invalid_record_stops_indexing_and_nothing_is_written(tmp_path):
         index_files(index_dir, [bad])
 
     assert [(e.path, e.line, e.field) for e in caught.value.errors] == [(str(bad), 3, "body")]
-    assert str(caught.value) == f"{bad}: 1 invalid record(s)"
+    assert str(caught.value) == f"{bad}: 1 invalid record"
     assert snapshot(index_dir) == before
     assert count(index_dir) == 2
     assert stored(index_dir, "art-1").title == article(1)["title"]

@@ -378,7 +378,7 @@ def test_bad_page_in_a_folder_stops_indexing_and_is_named(tmp_path, pages):
 def test_fouille_index_reads_a_folder_of_pages(tmp_path, pages):
     result = CliRunner().invoke(cli, ["index", str(pages), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 2 articles from 2 file(s)" in result.stdout
+    assert "Indexed 2 articles from 2 files in" in result.stdout
     assert Archive(tmp_path / "ix").get_article(URL) == EXPECTED
 
 

@@ -18,6 +18,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import InputError
+from ..wording import counted
 from .dates import parse_date
 from .entities import decode_references
 from .fetch import fetch
@@ -74,7 +75,7 @@ def feed_items(data: bytes, name: str) -> Iterator[tuple[int, dict | InputError]
                 name,
                 None,
                 None,
-                f"the feed breaks off after {len(parsed.entries)} item(s) "
+                f"the feed breaks off after {counted(len(parsed.entries), 'item')} "
                 f"({_describe(problem)}); fetch or save it again to read the rest",
             ),
         )

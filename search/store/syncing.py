@@ -124,11 +124,12 @@ def apply_sync(
     batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
-    phase: Callable[[str], None] | None = None,
+    phase: Callable[[str, int], None] | None = None,
 ) -> SyncReport:
     """Index the new and changed files of a checked plan and delete what left them.
 
-    phase is told the name of each pass after the commits (``derived.PHASES``).
+    progress is told of each article read; phase, of each step after the last is read that
+    has work to do, with its count (Writing, Merging, then ``derived.PHASES``).
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
@@ -156,9 +157,11 @@ def _apply(plan: SyncPlan, prune, batch_size, procs, progress, phase=None) -> Sy
         for file in plan.read:
             _sync_file(plan, file, batch, committed, seen, report, done, progress)
         _remove_missing(plan, batch, report, done, prune)
+        batch.commit(phase)
     _remember(plan.sources, done)
+    report.segments = batch.segments
     report.seconds = time.perf_counter() - started
-    report.duplicates, report.topics = update_derived(plan.index_dir, phase)
+    report.derive(update_derived(plan.index_dir, phase))
     return report
 
 
