@@ -141,6 +141,12 @@ def _print_sync(report, index_dir: Path) -> None:
     if report.skipped:
         click.echo(f"Skipped {counted(len(report.skipped), 'invalid record')}:", err=True)
         print_errors(report.skipped)
+    if report.stale_files:
+        click.echo(
+            f"{counted(report.stale_articles, 'article')} recorded as indexed "
+            f"{'was' if report.stale_articles == 1 else 'were'} missing from the index "
+            f"(segments deleted or replaced?): {counted(report.stale_files, 'file')} read again."
+        )
     if not (report.files or report.pruned):
         click.echo(f"Nothing to index: no article file in the paths given. Index: {index_dir}")
     elif _changed(report):

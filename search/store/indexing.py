@@ -200,6 +200,23 @@ def open_or_create_index(index_dir: Path):
         return create_index(index_dir)
 
 
+def committed_ids(index_dir: Path) -> set[str]:
+    """Return the ids of the articles the index in index_dir holds; none if it has no index.
+
+    :raises IndexIncompatible: if another version of Fouille wrote the index.
+    """
+    try:
+        ix = open_index(index_dir)
+    except IndexMissing:
+        return set()
+    held: set[str] = set()
+    with ix.searcher() as searcher:
+        for data, segment, _ in reader_segments(searcher.reader()):
+            deleted = set(segment.deleted_docs())
+            held.update(i for docnum, i in enumerate(data.ids) if docnum not in deleted)
+    return held
+
+
 def _valid_articles(files: list[Path], errors: list[InputError]) -> Iterator[Article]:
     """Yield each valid article of the files, appending every problem found to errors."""
     seen: dict[str, str] = {}

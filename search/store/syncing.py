@@ -25,6 +25,7 @@ from .indexing import (
     Batch,
     Committed,
     IndexReport,
+    committed_ids,
     file_articles,
     fresh_index,
     open_or_create_index,
@@ -52,6 +53,8 @@ class SyncPlan:
     known: dict[str, str] = field(default_factory=dict)
     claims: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    # Recorded files whose articles the index had lost, with how many: they are read again.
+    stale: dict[str, int] = field(default_factory=dict)
     valid: int = 0
     errors: list[InputError] = field(default_factory=list)
 
@@ -69,6 +72,8 @@ class SyncReport(IndexReport):
     pruned_files: list[Path] = field(default_factory=list)
     missing_files: list[Path] = field(default_factory=list)
     missing_articles: int = 0
+    stale_files: int = 0
+    stale_articles: int = 0
 
 
 @dataclass
@@ -103,6 +108,9 @@ def check_sync(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
     files, passed_over = collect_files(paths)
     sources = Sources(index_dir) if rebuild else Sources.load(index_dir)
     plan = SyncPlan(Path(index_dir), sources, rebuild, passed_over)
+    if not rebuild:
+        # The segments are the truth: a record naming articles they lack is made to follow.
+        plan.stale = sources.keep_held(committed_ids(Path(index_dir)))
     for file in files:
         _classify(plan, file)
     seen = dict(plan.known)
@@ -269,6 +277,9 @@ def _remove_missing(plan, batch, report, done, prune: bool) -> None:
     for key in plan.missing:
         # An id that a file of this pass now holds has moved there; it is not lost.
         ids = sorted(i for i in plan.sources.files[key].ids if i not in plan.claims)
+        if not ids and key in plan.stale:
+            done.append((key, None))  # Gone from the folder and from the index alike.
+            continue
         if not prune:
             report.missing_files.append(Path(key))
             report.missing_articles += len(ids)
@@ -304,6 +315,8 @@ def _new_report(plan: SyncPlan) -> SyncReport:
         unchanged_files=len(plan.unchanged),
         unread_articles=unread,
         invalid_earlier=sum(entry.invalid for entry in entries),
+        stale_files=len(plan.stale),
+        stale_articles=sum(plan.stale.values()),
     )
 
 
