@@ -7,7 +7,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt index clean browser eval bench
+.PHONY: run test lint fmt index clean distclean browser eval bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,5 +77,13 @@ fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Everything Fouille writes in the index folder, and nothing else in it (index/.gitkeep stays):
+# Whoosh's table of contents, segments and lock, then the files beside them (fouille-*: the
+# record of files, duplicates, topics, view, writer lock; .fouille-*: one being replaced).
 clean:
-	rm -rf $(VENV) $(INDEX)/_MAIN_* $(INDEX)/MAIN_* $(INDEX)/*.seg
+	rm -rf $(INDEX)/_MAIN_* $(INDEX)/MAIN_* $(INDEX)/MAIN.tmp $(INDEX)/*.seg \
+		$(INDEX)/fouille-* $(INDEX)/.fouille-*
+
+# The index and the virtual environment: the next make installs everything again.
+distclean: clean
+	rm -rf $(VENV)

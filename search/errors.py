@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 
+from .wording import counted
+
 # What an operating system says when a disk (or the user's quota on it) is full.
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
@@ -69,7 +71,7 @@ class InvalidInput(FouilleError):
     def __init__(self, path: str, errors: list[InputError]):
         self.path = path
         self.errors = errors
-        super().__init__(f"{path}: {len(errors)} invalid record(s)")
+        super().__init__(f"{path}: {counted(len(errors), 'invalid record')}")
 
 
 class UnsupportedInput(FouilleError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,26 +99,62 @@ def run_fouille(*args: str, env: dict | None = None) -> subprocess.CompletedProc
 def test_index_prints_a_summary_with_the_counts(tmp_path, runner, corpus):
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 4 articles from 1 file(s)" in result.stdout
+    assert "Indexed 4 articles from 1 file in " in result.stdout
     assert "4 added, 0 updated, 0 unchanged." in result.stdout
     assert f"Index: {tmp_path / 'ix'}" in result.stdout
 
 
-def test_index_progress_names_each_pass_after_the_commits(tmp_path, runner, corpus):
+STEP = re.compile(r"^(\w+): ([\d,]+) (\w+) … \d+\.\d s$")
+
+
+def test_index_prints_a_line_per_step_after_reading_with_its_count_and_time(
+    tmp_path, runner, corpus
+):
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    shown = [
-        name for name in ("Indexing:", "Duplicates:", "Topics:", "View:") if name in result.stderr
+    steps = [m.groups() for line in result.stderr.splitlines() if (m := STEP.match(line))]
+    assert steps == [
+        ("Writing", "4", "articles"),
+        ("Duplicates", "4", "articles"),
+        ("View", "4", "articles"),
     ]
-    assert shown == ["Indexing:", "Duplicates:", "Topics:", "View:"]
-    # The bar ends under its first name.
-    assert result.stderr.rstrip().rsplit("\r", 1)[-1].lstrip().startswith("Indexing:")
 
 
-def test_reindexing_reports_every_article_unchanged(runner, corpus, index_dir):
+def test_index_summary_says_what_each_step_did(tmp_path, runner, corpus):
+    result = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == [
+        "Segments: 1 written; the index holds 1.",
+        "Duplicates: none among 4 articles (4 compared, 0 forgotten, 0.0 s).",
+    ]
+    assert lines[3:] == [
+        "Topics: none, the index holds fewer than 1,000 articles.",
+        "View: written for 4 articles.",
+    ]
+
+
+def test_merging_after_the_last_article_prints_its_own_step(tmp_path, runner, corpus):
+    first = write_jsonl(tmp_path / "first.jsonl", CORPUS[:3])
+    index_dir = str(tmp_path / "ix")
+    runner.invoke(cli, ["index", str(first), "--index", index_dir, "--batch-size", "1"])
+    result = runner.invoke(cli, ["index", str(corpus), "--index", index_dir])
+    assert result.exit_code == 0, result.output
+    steps = [m.groups()[:3] for line in result.stderr.splitlines() if (m := STEP.match(line))]
+    assert steps[:2] == [("Writing", "1", "article"), ("Merging", "4", "segments")]
+    assert "Segments: 1 written, 4 merged into 1; the index holds 1." in result.stdout
+
+
+def test_index_run_that_changes_nothing_says_so_in_one_line(runner, corpus, index_dir):
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(index_dir)])
     assert result.exit_code == 0, result.output
-    assert "0 added, 0 updated, 4 unchanged." in result.stdout
+    assert re.fullmatch(
+        rf"Nothing to index: 4 articles from 1 file, unchanged since the last run "
+        rf"\(\d\.\d s\)\. Index: {re.escape(str(index_dir))}\n",
+        result.stdout,
+    )
+    # No bar and no step: only what was checked.
+    assert result.stderr == f"Checking {corpus} …\n"
 
 
 def test_bad_record_fails_naming_file_line_and_field(tmp_path, runner, corpus, index_dir):
@@ -136,7 +173,7 @@ def test_skip_invalid_indexes_the_rest_and_lists_the_skipped(tmp_path, runner):
     args = ["index", str(bad), "--index", str(tmp_path / "ix"), "--skip-invalid"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Skipped 1 invalid record(s):" in result.stderr
+    assert "Skipped 1 invalid record:" in result.stderr
     assert f"{bad}, line 3, field 'body'" in result.stderr
     assert "2 added, 0 updated, 0 unchanged." in result.stdout
 
@@ -155,6 +192,17 @@ def test_index_of_a_folder_names_the_files_passed_over(tmp_path, runner, corpus)
     assert result.exit_code == 0, result.output
     assert f"Passed over {tmp_path / 'notes.txt'}" in result.stderr
     assert "4 added" in result.stdout
+
+
+def test_index_of_a_folder_without_article_files_says_there_is_nothing_to_index(tmp_path, runner):
+    (tmp_path / "vide").mkdir()
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli, ["index", str(tmp_path / "vide"), "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Nothing to index: no article file in the paths given. Index: {index_dir}\n"
+    )
+    assert result.stderr == f"Checking {tmp_path / 'vide'} …\n"
 
 
 # search
@@ -222,7 +270,7 @@ def test_search_json_hit_holds_the_stored_article(runner, index_dir):
 def test_search_prints_ranked_titles_as_text(runner, index_dir):
     result = runner.invoke(cli, ["search", "canicule", "--index", str(index_dir)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("1 results (")
+    assert result.stdout.startswith("1 result (")
     assert "1. Canicule dans le Sud-Ouest  [canicule-2022]" in result.stdout
     assert "2022-08-01 · Planète" in result.stdout
 
@@ -318,15 +366,15 @@ def test_stats_of_an_index_without_dates_says_so(tmp_path, runner):
 def test_delete_removes_the_article(runner, index_dir):
     result = runner.invoke(cli, ["delete", "bce-2022", "--index", str(index_dir)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Deleted 1 article(s).\n"
+    assert result.stdout == "Deleted 1 article.\n"
     assert search_json(runner, index_dir)["total"] == 3
 
 
 def test_delete_of_an_unknown_id_fails_naming_it(runner, index_dir):
     result = runner.invoke(cli, ["delete", "bce-2022", "inconnu", "--index", str(index_dir)])
     assert result.exit_code == 1
-    assert result.stdout == "Deleted 1 article(s).\n"
-    assert result.stderr == "Error: no article has the id(s): inconnu\n"
+    assert result.stdout == "Deleted 1 article.\n"
+    assert result.stderr == "Error: no article has the id inconnu\n"
     assert search_json(runner, index_dir)["total"] == 3
 
 
@@ -375,7 +423,7 @@ def test_console_script_indexes_then_searches(tmp_path, corpus):
     assert indexed.returncode == 0, indexed.stderr
     assert "4 added, 0 updated, 0 unchanged." in indexed.stdout
     again = run_fouille("index", str(corpus), "--index", str(index_dir))
-    assert "0 added, 0 updated, 4 unchanged." in again.stdout
+    assert again.stdout.startswith("Nothing to index: 4 articles from 1 file, unchanged")
     found = run_fouille("search", "grève", "--json", env={"FOUILLE_INDEX": str(index_dir)})
     assert found.returncode == 0, found.stderr
     payload = json.loads(found.stdout)

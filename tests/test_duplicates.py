@@ -363,9 +363,12 @@ def test_cli_reports_duplicates_and_folds_search_results(tmp_path):
     source = str(write_jsonl(tmp_path / "articles.jsonl", ARTICLES))
     result = runner.invoke(cli, ["index", source, "--index", folder])
     assert result.exit_code == 0, result.output
-    assert "Duplicates: 3 articles in 1 clusters (7 compared, 0 forgotten" in result.stdout
+    assert "Duplicates: 3 articles in 1 cluster (7 compared, 0 forgotten" in result.stdout
     result = runner.invoke(cli, ["search", "pont suspendu", "--sort", "ancien", "--index", folder])
-    assert "2 duplicate(s) folded into a result (--all-duplicates)." in result.stdout
-    assert "   2 reprise(s): pont-2, pont-3" in result.stdout
+    assert (
+        "2 duplicates folded into the results they repeat (--all-duplicates lists them)."
+        in result.stdout
+    )
+    assert "   2 reprises: pont-2, pont-3" in result.stdout
     result = runner.invoke(cli, ["search", "pont suspendu", "--all-duplicates", "--index", folder])
     assert result.stdout.startswith("5 results") and "reprise" not in result.stdout

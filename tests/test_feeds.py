@@ -169,6 +169,39 @@ def test_categories_become_tags(tmp_path):
     assert with_categories.tags == ("Météo", "Canicule")
 
 
+TWICE = "Dans les coulisses de l&amp;#39;émission &amp;quot;Les Z'amours&amp;quot;"
+
+
+@pytest.mark.parametrize(
+    ("name", "feed", "title"),
+    [
+        # RSS: a title feedparser reads as HTML.
+        ("flux.rss", RSS, "<title>Canicule : 14 départements en vigilance rouge</title>"),
+        # Atom: a plain-text title.
+        (
+            "carnet.atom",
+            ATOM,
+            '<title type="html">Lyon &lt;em&gt;à vélo&lt;/em&gt; : la voie '
+            "lyonnaise n° 1 ouvre</title>",
+        ),
+    ],
+)
+def test_title_escaped_twice_reads_as_a_browser_shows_it(tmp_path, name, feed, title):
+    kind = ' type="text"' if "type=" in title else ""
+    escaped = feed.replace(title, f"<title{kind}>{TWICE}</title>")
+    [item, _] = articles(write(tmp_path, name, escaped))
+    assert item.title == "Dans les coulisses de l'émission \"Les Z'amours\""
+
+
+def test_summary_without_markup_has_its_references_decoded(tmp_path):
+    feed = RSS.replace(
+        "&lt;p&gt;Quatre-vingts départements limitent désormais\n      l'arrosage.&lt;/p&gt;",
+        "Quatre-vingts départements &amp;amp; l&amp;#39;arrosage limité.",
+    )
+    [_, summary_only] = articles(write(tmp_path, "flux.rss", feed))
+    assert summary_only.body == "Quatre-vingts départements & l'arrosage limité."
+
+
 def test_item_in_english_gets_a_language_tag(tmp_path):
     english = RSS.replace(
         "<p>Météo-France a placé quatorze départements en\n      vigilance rouge.</p>",
@@ -205,7 +238,7 @@ def test_truncated_feed_gives_its_items_then_an_error(tmp_path):
     assert first == RSS_ARTICLES[0]
     assert isinstance(error, InputError)
     assert str(error) == (
-        f"{path}: the feed breaks off after 1 item(s) (no element found); "
+        f"{path}: the feed breaks off after 1 item (no element found); "
         "fetch or save it again to read the rest"
     )
 
@@ -287,7 +320,7 @@ def test_fouille_index_takes_a_feed_url(tmp_path, server):
     url = server.url("/flux.xml")
     result = CliRunner().invoke(cli, ["index", url, "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 2 articles from 1 file(s)" in result.stdout
+    assert "Indexed 2 articles from 1 file in" in result.stdout
 
 
 def test_missing_feed_url_reports_the_http_status(server):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 from whoosh.index import open_dir
 
-from conftest import write_jsonl
+from conftest import ROOT, write_jsonl
 from search import Archive, IndexIncompatible, InvalidInput, delete_articles, index_files
 from search.cli import cli
+from search.store import topics as topic_space
 from search.store.lock import LOCK
 from search.store.sources import SIDECAR, SourceFile, Sources
 from search.store.syncing import sync_folders, watch_folders
@@ -288,6 +290,93 @@ def test_unreadable_record_of_files_is_refused_with_what_to_do(folder, index_dir
     assert "fouille index --rebuild" in str(e.value)
 
 
+# An index that lost what its record of files lists
+
+
+def drop_segments(index_dir: Path) -> None:
+    """Delete Whoosh's files, as `make clean` did before it deleted the files beside them."""
+    for path in index_dir.iterdir():
+        if "MAIN" in path.name and path.is_file():
+            path.unlink()
+
+
+def test_record_without_segments_makes_every_file_read_again(folder, index_dir):
+    drop_segments(index_dir)
+    report = sync_folders(index_dir, [folder])
+    assert (report.read_files, report.added, report.unchanged) == (2, 3, 0)
+    assert (report.stale_files, report.stale_articles) == (2, 3)
+    assert ids(index_dir) == ["art-1", "art-2", "art-3"]
+    assert sync_folders(index_dir, [folder]).read_files == 0
+
+
+def test_index_restored_from_an_older_copy_reads_again_the_files_it_lacks(tmp_path, folder):
+    index_dir, later = tmp_path / "ix", folder / "2024" / "b.jsonl"
+    later.rename(tmp_path / "b.jsonl")
+    sync_folders(index_dir, [folder])
+    older = {p.name: p.read_bytes() for p in index_dir.iterdir() if "MAIN" in p.name}
+    (tmp_path / "b.jsonl").rename(later)
+    assert sync_folders(index_dir, [folder]).added == 1
+    drop_segments(index_dir)
+    for name, data in older.items():
+        (index_dir / name).write_bytes(data)
+    report = sync_folders(index_dir, [folder])
+    assert (report.read_files, report.added, report.stale_files) == (1, 1, 1)
+    assert ids(index_dir) == ["art-1", "art-2", "art-3"]
+
+
+def test_file_gone_with_its_articles_is_forgotten_without_asking_to_prune(folder, index_dir):
+    drop_segments(index_dir)
+    (folder / "2024" / "b.jsonl").unlink()
+    report = sync_folders(index_dir, [folder])
+    assert (report.added, report.missing_files) == (2, [])
+    assert list(recorded(index_dir)) == [str((folder / "a.jsonl").resolve())]
+
+
+def test_make_clean_leaves_no_index_file_and_the_next_run_indexes_everything(
+    tmp_path, monkeypatch
+):
+    # Enough articles for a topic space, so that its files are there to be deleted too.
+    monkeypatch.setattr(topic_space, "MIN_ARTICLES", 20)
+    monkeypatch.setattr(topic_space, "DIMENSIONS", 2)
+    folder = tmp_path / "archive"
+    write_jsonl(folder / "a.jsonl", [article(n) for n in range(30)])
+    index_dir = tmp_path / "ix"
+    first = sync_folders(index_dir, [folder])
+    assert first.topics.fitted and first.view
+    (index_dir / ".gitkeep").touch()
+    cleaned = subprocess.run(
+        ["make", "-C", str(ROOT), "clean", f"INDEX={index_dir}"], capture_output=True, text=True
+    )
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert [path.name for path in index_dir.iterdir()] == [".gitkeep"]
+    report = sync_folders(index_dir, [folder])
+    assert (report.read_files, report.added) == (1, 30)
+    assert ids(index_dir) == sorted(f"art-{n}" for n in range(30))
+    assert report.topics.fitted and report.view
+
+
+def test_make_clean_keeps_the_virtual_environment_that_distclean_removes():
+    def planned(target: str) -> str:
+        return subprocess.run(
+            ["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert ".venv" not in planned("clean")
+    assert "rm -rf .venv" in planned("distclean")
+
+
+def test_cli_says_which_files_it_reads_again_for_articles_the_index_lacks(
+    runner, folder, index_dir
+):
+    drop_segments(index_dir)
+    result = index(runner, str(folder), "--index", str(index_dir))
+    assert result.stdout.splitlines()[0] == (
+        "3 articles recorded as indexed were missing from the index (segments deleted or "
+        "replaced?): 2 files read again."
+    )
+    assert "3 added, 0 updated, 0 unchanged." in result.stdout
+
+
 # Rebuilding
 
 
@@ -400,8 +489,9 @@ def index(runner: CliRunner, *args: str):
 def test_cli_second_run_says_the_files_are_unchanged(runner, folder, tmp_path):
     index(runner, str(folder), "--index", str(tmp_path / "ix"))
     result = index(runner, str(folder), "--index", str(tmp_path / "ix"))
-    assert "0 added, 0 updated, 3 unchanged." in result.stdout
-    assert "2 file(s) unchanged since the last run, not read again (3 articles)." in result.stdout
+    assert result.stdout.startswith(
+        "Nothing to index: 3 articles from 2 files, unchanged since the last run ("
+    )
 
 
 def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
@@ -410,8 +500,8 @@ def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
     (folder / "2024" / "b.jsonl").unlink()
     result = index(runner, str(folder), "--index", str(index_dir))
     assert (
-        "1 indexed file(s) are gone from the folders given; --prune would remove their "
-        "1 article(s):" in result.stdout
+        "1 indexed file is gone from the folders given; --prune would remove its 1 article:"
+        in result.stdout
     )
     assert f"  {(folder / '2024/b.jsonl').resolve()}" in result.stderr
     assert ids(index_dir) == ["art-1", "art-2", "art-3"]
@@ -420,14 +510,14 @@ def test_cli_without_prune_names_the_missing_files_and_what_prune_would_do(
 def test_cli_prune_removes_and_counts_the_articles_of_missing_files(runner, folder, index_dir):
     (folder / "a.jsonl").unlink()
     result = index(runner, str(folder), "--index", str(index_dir), "--prune")
-    assert "Pruned 2 article(s) of 1 file(s) gone from the folders given." in result.stdout
+    assert "Pruned 2 articles of 1 file gone from the folders given." in result.stdout
     assert ids(index_dir) == ["art-3"]
 
 
 def test_cli_reports_articles_removed_from_a_changed_file(runner, folder, index_dir):
     write_jsonl(folder / "a.jsonl", [article(1)])
     result = index(runner, str(folder), "--index", str(index_dir))
-    assert "Removed 1 article(s) no longer in their changed file(s)." in result.stdout
+    assert "Removed 1 article no longer in the changed file it came from." in result.stdout
 
 
 def test_cli_interval_without_watch_is_a_usage_error(runner, folder, tmp_path):
@@ -461,5 +551,5 @@ def test_watch_stops_on_sigint_with_status_0_and_a_summary(folder, tmp_path):
     assert "Traceback" not in stderr
     assert "3 added, 0 updated, 0 unchanged." in first
     summary = rest.splitlines()[-1]
-    assert summary.startswith("Stopped after ") and "pass(es): 3 added, 0 updated" in summary
+    assert re.match(r"Stopped after (1 pass|\d+ passes): 3 added, 0 updated", summary)
     assert ids(index_dir) == ["art-1", "art-2", "art-3"]

@@ -315,6 +315,60 @@ def test_malformed_json_line_names_its_line(tmp_path):
     assert len(list(read_articles(path))) == 5
 
 
+NEVER_CLOSED = 'add its closing " (a line break inside a text is written \\n)'
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # A line break inside a text cuts the record: the json module says "Invalid control
+        # character at" and stops there.
+        (
+            '{"id": "a", "title": "Titre", "text": "Premier paragraphe.',
+            f"column 39: the string that opens here is never closed: {NEVER_CLOSED}",
+        ),
+        (
+            '{"id": "a", "title": "l\'émission "Les Z\'amours"", "text": "Texte."}',
+            "column 35: expected a comma or a closing bracket after a string, found "
+            '"Les Z\'amours…": a double quote inside a text must be escaped (\\"), or a comma '
+            "is missing",
+        ),
+        (
+            '{"id": "a", "title": "Titre", "text": "Texte.",}',
+            "column 48: a comma before the closing bracket: remove it",
+        ),
+        (
+            "{'id': 'a', 'title': 'Titre', 'text': 'Texte.'}",
+            "column 2: found \"'id': 'a', '…\": JSON writes texts and field names in double "
+            "quotes",
+        ),
+        (
+            '{"id": "a", "title": "Titre\tcourt", "text": "Texte."}',
+            "column 28: a raw control character (U+0009) inside a string: write it as \\t",
+        ),
+        (
+            '{"id": "a", "title": "Titre", "text": ',
+            "column 39: the record ends where a value was expected: it is cut short",
+        ),
+    ],
+)
+def test_malformed_json_line_says_what_is_wrong_and_what_to_do(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(f"{json.dumps(article(1))}\n{line}\n", encoding="utf-8")
+    [error] = errors_of(path)
+    assert str(error) == f"{path}, line 2: malformed JSON at {message}"
+
+
+def test_json_file_whose_line_ends_inside_a_text_names_where_the_text_opens(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('[\n {"id": "a", "title": "Titre",\n  "text": "Premier\n"}\n]\n', "utf-8")
+    [error] = errors_of(path)
+    assert str(error) == (
+        f"{path}, line 3: malformed JSON at column 19: the line ends inside the string that "
+        f"opens at column 11: it is never closed; {NEVER_CLOSED}"
+    )
+
+
 @pytest.mark.parametrize("field", ["title", "body"])
 def test_missing_required_field_is_named_with_accepted_names(tmp_path, field):
     record = article(1)
@@ -424,7 +478,7 @@ def test_invalid_record_stops_indexing_and_nothing_is_written(tmp_path):
         index_files(index_dir, [bad])
 
     assert [(e.path, e.line, e.field) for e in caught.value.errors] == [(str(bad), 3, "body")]
-    assert str(caught.value) == f"{bad}: 1 invalid record(s)"
+    assert str(caught.value) == f"{bad}: 1 invalid record"
     assert snapshot(index_dir) == before
     assert count(index_dir) == 2
     assert stored(index_dir, "art-1").title == article(1)["title"]

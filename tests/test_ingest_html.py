@@ -212,6 +212,36 @@ def test_json_ld_news_article_gives_what_meta_tags_lack(tmp_path):
     )
 
 
+ESCAPED_TWICE = "Dans les coulisses de l&amp;#39;émission &amp;quot;Les Z'amours&amp;quot;"
+AS_SHOWN = "Dans les coulisses de l'émission \"Les Z'amours\""
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        f'<meta property="og:title" content="{ESCAPED_TWICE}">',
+        f"<title>{ESCAPED_TWICE}</title>",
+        # JSON-LD is not decoded by the HTML parser: one escape is left as written.
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"Dans les coulisses de l&#39;émission &quot;Les Z\'amours&quot;"}</script>',
+    ],
+)
+def test_title_escaped_twice_reads_as_a_browser_shows_it(tmp_path, tags):
+    page = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">{tags}</head>
+<body><article><p>Le présentateur revient sur les années où l'émission réunissait chaque
+après-midi des couples venus raconter leur rencontre devant les caméras.</p>
+<p>Il évoque aussi les coulisses du plateau et les répétitions du matin.</p>
+</article></body></html>"""
+    assert read_one(write_page(tmp_path, "zamours.html", page)).title == AS_SHOWN
+
+
+def test_description_escaped_twice_gives_a_readable_summary(tmp_path):
+    page = ARTICLE_PAGE.replace('<p class="chapo">', "<p>").replace(
+        "<title>", '<meta property="og:description" content="Chaleur &amp;amp; orages">\n<title>'
+    )
+    assert read_one(write_page(tmp_path, "canicule.html", page)).summary == "Chaleur & orages"
+
+
 def test_bold_opening_is_the_lead_and_byline_leaves_the_text(tmp_path):
     article = read_one(write_page(tmp_path, "seisme.html", BOLD_LEAD_PAGE))
     assert article.summary == (
@@ -348,7 +378,7 @@ def test_bad_page_in_a_folder_stops_indexing_and_is_named(tmp_path, pages):
 def test_fouille_index_reads_a_folder_of_pages(tmp_path, pages):
     result = CliRunner().invoke(cli, ["index", str(pages), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Indexed 2 articles from 2 file(s)" in result.stdout
+    assert "Indexed 2 articles from 2 files in" in result.stdout
     assert Archive(tmp_path / "ix").get_article(URL) == EXPECTED
 
 
@@ -390,3 +420,13 @@ def test_real_pages_give_their_text_title_and_date():
         title = " ".join(truth["title"].split())
         assert title == article.title or title.startswith(f"{article.title} : ")
         assert article.published.date().isoformat() == truth["date"]
+
+
+@pytest.mark.skipif(
+    not (ORANGESUM / "pages" / "3837.html").exists(),
+    reason=f"the real pages are not here ({ORANGESUM}); they come with the shared data",
+)
+def test_real_page_escaping_its_description_twice_gives_a_readable_summary():
+    # Its og:description holds "Abarth &amp;amp; C.", which the page shows as "Abarth & C.".
+    article = read_one(ORANGESUM / "pages" / "3837.html")
+    assert article.summary.endswith("de la création d'Abarth & C.")

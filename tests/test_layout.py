@@ -11,7 +11,7 @@ import search
 ROOT = Path(__file__).resolve().parents[1]
 # From the bottom: a module may import its own layer and those before it, never one after.
 LAYERS = [
-    ("search.errors", "search.models", "search.limits"),
+    ("search.errors", "search.models", "search.limits", "search.wording"),
     ("search.analysis",),
     ("search.ingest",),
     ("search.store",),

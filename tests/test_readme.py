@@ -39,6 +39,13 @@ def test_readme_names_the_two_commands_and_make_has_them():
         assert re.search(rf"^{target}:", makefile, re.M)
 
 
+@pytest.mark.parametrize("target", ["clean", "distclean"])
+def test_readme_says_what_each_cleaning_target_deletes(target):
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    assert f"`make {target}` " in README
+    assert re.search(rf"^{target}:", makefile, re.M)
+
+
 @pytest.mark.parametrize("name", sorted(DEFAULTS))
 def test_readme_documents_every_setting(name):
     assert f"`FOUILLE_{name}`" in README

@@ -229,7 +229,7 @@ def test_index_command_says_when_it_fits_the_space_and_when_it_folds_in(tmp_path
     write_jsonl(tmp_path / "in" / "b.jsonl", articles(40, 2))
     second = CliRunner().invoke(cli, command)
     assert "Topics: fitted on 40 articles" in first.output
-    assert "Topics: 2 new article(s) folded in" in second.output
+    assert "Topics: 2 new articles folded in" in second.output
 
 
 def test_folding_in_appends_rows_and_leaves_the_basis_untouched(tmp_path):

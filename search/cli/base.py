@@ -36,9 +36,12 @@ def reported(command):
             return command(*args, **kwargs)
         except InvalidInput as error:
             print_errors(error.errors)
+            records = (
+                "the record" if len(error.errors) == 1 else f"the {len(error.errors):,} records"
+            )
             raise click.ClickException(
-                f"nothing was written: fix the {len(error.errors)} record(s) above, or run "
-                "again with --skip-invalid to index the valid ones"
+                f"nothing was written: fix {records} above, or run again with --skip-invalid to "
+                "index the valid ones"
             ) from None
         except FouilleError as error:
             raise click.ClickException(str(error)) from None

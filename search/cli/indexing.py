@@ -9,8 +9,14 @@ from pathlib import Path
 import click
 
 from .. import delete_articles
+from ..store import topics as topic_space
 from ..store.indexing import BATCH_SIZE
+from ..wording import counted
 from .base import cli, index_option, print_errors, reported
+from .progress import Steps
+
+# Seconds of reading before the bar shows.
+BAR_DELAY = 0.5
 
 
 @cli.command("index")
@@ -61,7 +67,17 @@ def index_command(
     click.echo(f"Checking {', '.join(map(str, paths))} …", err=True)
     plan = check_sync(index_dir, list(paths), rebuild=rebuild)
     _print_passed_over(plan.passed_over)
-    with tqdm(total=plan.valid, unit=" articles", desc="Indexing", file=sys.stderr) as bar:
+    # No bar for a run with no article to read, nor before reading takes a while: it would
+    # stand at 0 for nothing.
+    bar = tqdm(
+        total=plan.valid,
+        unit=" articles",
+        desc="Indexing",
+        file=sys.stderr,
+        disable=not plan.valid,
+        delay=BAR_DELAY,
+    )
+    with bar, Steps(bar) as steps:
         report = apply_sync(
             plan,
             prune=prune,
@@ -69,10 +85,8 @@ def index_command(
             batch_size=batch_size,
             procs=procs,
             progress=bar.update,
-            # The passes after the commits show in the bar's name while they run.
-            phase=bar.set_description,
+            phase=steps,
         )
-        bar.set_description("Indexing")
     _print_sync(report, index_dir)
 
 
@@ -110,9 +124,9 @@ def _watch(index_dir: Path, paths: list[Path], interval: float, options: dict) -
         **options,
     )
     click.echo(
-        f"Stopped after {totals.passes} pass(es): {totals.added:,} added, "
+        f"Stopped after {counted(totals.passes, 'pass', 'passes')}: {totals.added:,} added, "
         f"{totals.updated:,} updated, {totals.removed:,} removed, {totals.pruned:,} pruned, "
-        f"{totals.skipped:,} invalid record(s) skipped. Index: {index_dir}"
+        f"{counted(totals.skipped, 'invalid record')} skipped. Index: {index_dir}"
     )
 
 
@@ -125,59 +139,115 @@ def _print_passed_over(paths: list[Path]) -> None:
 
 def _print_sync(report, index_dir: Path) -> None:
     if report.skipped:
-        click.echo(f"Skipped {len(report.skipped)} invalid record(s):", err=True)
+        click.echo(f"Skipped {counted(len(report.skipped), 'invalid record')}:", err=True)
         print_errors(report.skipped)
-    done = report.added + report.updated + report.unchanged
-    read = done - report.unread_articles
-    rate = read / report.seconds if report.seconds else 0
-    click.echo(
-        f"Indexed {done:,} articles from {report.files} file(s) in {report.seconds:.1f} s "
-        f"({rate:,.0f} articles/s): {report.added:,} added, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged. Index: {index_dir}"
-    )
-    if report.unchanged_files:
+    if report.stale_files:
         click.echo(
-            f"{report.unchanged_files:,} file(s) unchanged since the last run, not read again "
-            f"({report.unread_articles:,} articles)."
+            f"{counted(report.stale_articles, 'article')} recorded as indexed "
+            f"{'was' if report.stale_articles == 1 else 'were'} missing from the index "
+            f"(segments deleted or replaced?): {counted(report.stale_files, 'file')} read again."
+        )
+    if not (report.files or report.pruned):
+        click.echo(f"Nothing to index: no article file in the paths given. Index: {index_dir}")
+    elif _changed(report):
+        _print_changes(report, index_dir)
+    else:
+        held = report.unchanged + report.added + report.updated
+        click.echo(
+            f"Nothing to index: {counted(held, 'article')} from "
+            f"{counted(report.files, 'file')}, unchanged since the last run "
+            f"({report.seconds:.1f} s). Index: {index_dir}"
         )
     if report.invalid_earlier:
         click.echo(
-            f"Unchanged files still hold {report.invalid_earlier:,} invalid record(s), listed "
-            "when they were read; fix them and those files will be read again."
-        )
-    _print_duplicates(report.duplicates)
-    _print_topics(report.topics)
-    if report.removed:
-        click.echo(f"Removed {report.removed:,} article(s) no longer in their changed file(s).")
-    if report.pruned_files:
-        click.echo(
-            f"Pruned {report.pruned:,} article(s) of {len(report.pruned_files)} file(s) gone "
-            "from the folders given."
+            f"Unchanged files still hold {counted(report.invalid_earlier, 'invalid record')}, "
+            "listed when they were read; fix them and those files will be read again."
         )
     if report.missing_files:
+        files = counted(len(report.missing_files), "indexed file")
         click.echo(
-            f"{len(report.missing_files)} indexed file(s) are gone from the folders given; "
-            f"--prune would remove their {report.missing_articles:,} article(s):"
+            f"{files} {'is' if len(report.missing_files) == 1 else 'are'} gone from the "
+            f"folders given; --prune would remove {_their(report.missing_files)} "
+            f"{counted(report.missing_articles, 'article')}:"
         )
         print_errors(report.missing_files)
 
 
-def _print_duplicates(report) -> None:
-    if report is None or not (report.signed or report.dropped):
-        return
+def _changed(report) -> bool:
+    """Tell whether a pass wrote anything: articles, segments or files beside them."""
+    derived = report.view or report.topics.fitted or report.topics.folded
+    touched = report.duplicates.signed or report.duplicates.dropped or derived
+    return bool(report.added or report.updated or report.removed or report.pruned or touched)
+
+
+def _print_changes(report, index_dir: Path) -> None:
+    done = report.added + report.updated + report.unchanged
+    read = done - report.unread_articles
+    rate = f" ({read / report.seconds:,.0f} articles/s)" if read and report.seconds else ""
     click.echo(
-        f"Duplicates: {report.clustered:,} articles in {report.clusters:,} clusters "
-        f"({report.signed:,} compared, {report.dropped:,} forgotten, {report.seconds:.1f} s)."
+        f"Indexed {counted(done, 'article')} from {counted(report.files, 'file')} in "
+        f"{report.seconds:.1f} s{rate}: {report.added:,} added, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged. Index: {index_dir}"
+    )
+    if report.unchanged_files:
+        click.echo(
+            f"{counted(report.unchanged_files, 'file')} unchanged since the last run, not read "
+            f"again ({counted(report.unread_articles, 'article')})."
+        )
+    if report.removed:
+        came = "the changed file it came" if report.removed == 1 else "the changed files they came"
+        click.echo(f"Removed {counted(report.removed, 'article')} no longer in {came} from.")
+    if report.pruned_files:
+        click.echo(
+            f"Pruned {counted(report.pruned, 'article')} of "
+            f"{counted(len(report.pruned_files), 'file')} gone from the folders given."
+        )
+    _print_segments(report.segments)
+    _print_duplicates(report.duplicates)
+    _print_topics(report.topics)
+    if report.view:
+        click.echo(f"View: written for {counted(report.topics.articles, 'article')}.")
+
+
+def _their(items: list) -> str:
+    return "its" if len(items) == 1 else "their"
+
+
+def _print_segments(segments) -> None:
+    if not (segments.written or segments.merged):
+        return
+    merged = f", {segments.merged:,} merged into {segments.made:,}" if segments.merged else ""
+    click.echo(
+        f"Segments: {segments.written:,} written{merged}; the index holds {segments.held:,}."
+    )
+
+
+def _print_duplicates(report) -> None:
+    if not (report.signed or report.dropped):
+        return
+    found = (
+        f"{counted(report.clustered, 'article')} in {counted(report.clusters, 'cluster')}"
+        if report.clusters
+        else f"none among {counted(report.articles, 'article')}"
+    )
+    click.echo(
+        f"Duplicates: {found} ({report.signed:,} compared, {report.dropped:,} forgotten, "
+        f"{report.seconds:.1f} s)."
     )
 
 
 def _print_topics(report) -> None:
-    if report is None:
-        return
     if report.fitted:
-        click.echo(f"Topics: fitted on {report.articles:,} articles ({report.seconds:.1f} s).")
+        click.echo(
+            f"Topics: fitted on {counted(report.articles, 'article')} ({report.seconds:.1f} s)."
+        )
     elif report.folded:
-        click.echo(f"Topics: {report.folded:,} new article(s) folded in ({report.seconds:.1f} s).")
+        click.echo(
+            f"Topics: {counted(report.folded, 'new article')} folded in ({report.seconds:.1f} s)."
+        )
+    elif report.articles < topic_space.MIN_ARTICLES:
+        fewer = f"{topic_space.MIN_ARTICLES:,}"
+        click.echo(f"Topics: none, the index holds fewer than {fewer} articles.")
 
 
 @cli.command("delete")
@@ -187,6 +257,7 @@ def _print_topics(report) -> None:
 def delete_command(ids, index_dir):
     """Remove articles by id."""
     missing = delete_articles(index_dir, list(ids))
-    click.echo(f"Deleted {len(ids) - len(missing)} article(s).")
+    click.echo(f"Deleted {counted(len(ids) - len(missing), 'article')}.")
     if missing:
-        raise click.ClickException(f"no article has the id(s): {', '.join(missing)}")
+        which = "the id" if len(missing) == 1 else "the ids:"
+        raise click.ClickException(f"no article has {which} {', '.join(missing)}")

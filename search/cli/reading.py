@@ -16,6 +16,7 @@ from .. import (
     results_payload,
     stats_payload,
 )
+from ..wording import counted
 from .base import cli, index_option, reported
 from .filtering import filter_options, filters_from, sort_option
 
@@ -45,9 +46,12 @@ def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json,
     if as_json:
         click.echo(json.dumps(results_payload(results), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{results.total:,} results ({results.took_ms:.0f} ms)".replace(",", " "))
+    click.echo(f"{counted(results.total, 'result')} ({results.took_ms:.0f} ms)".replace(",", " "))
     if results.folded:
-        click.echo(f"{results.folded:,} duplicate(s) folded into a result (--all-duplicates).")
+        click.echo(
+            f"{counted(results.folded, 'duplicate')} folded into the results they repeat "
+            "(--all-duplicates lists them)."
+        )
     if results.syntax_fallback:
         click.echo("The query's syntax could not be read; its words were searched instead.")
     if results.wildcards_capped:
@@ -66,7 +70,7 @@ def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json,
         click.echo(f"   {_terminal(hit.snippet)}")
         if hit.duplicates:
             ids = ", ".join(copy.id for copy in hit.duplicates)
-            click.echo(f"   {len(hit.duplicates)} reprise(s): {ids}")
+            click.echo(f"   {counted(len(hit.duplicates), 'reprise')}: {ids}")
 
 
 @cli.command("stats")

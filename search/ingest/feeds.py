@@ -18,7 +18,9 @@ import lxml.etree
 import lxml.html
 
 from ..errors import InputError
+from ..wording import counted
 from .dates import parse_date
+from .entities import decode_references
 from .fetch import fetch
 from .language import detect_language
 
@@ -73,7 +75,7 @@ def feed_items(data: bytes, name: str) -> Iterator[tuple[int, dict | InputError]
                 name,
                 None,
                 None,
-                f"the feed breaks off after {len(parsed.entries)} item(s) "
+                f"the feed breaks off after {counted(len(parsed.entries), 'item')} "
                 f"({_describe(problem)}); fetch or save it again to read the rest",
             ),
         )
@@ -84,7 +86,8 @@ def item_fields(entry: dict, feed_language: str = "") -> dict[str, str | list[st
     summary = _text(entry.get("summary", ""))
     content = next((_text(c.get("value", "")) for c in entry.get("content", [])), "")
     body, summary = (content, summary if summary != content else "") if content else (summary, "")
-    title = _text(entry.get("title", ""))
+    # A title still holding references after its one decoding was escaped twice.
+    title = decode_references(_text(entry.get("title", "")))
     fields = {
         "id": entry.get("id", ""),
         "title": title,
@@ -113,7 +116,7 @@ def _date(entry: dict, name: str) -> str:
 
 def _text(markup: str) -> str:
     """Return the text of an HTML fragment, one line per paragraph."""
-    if "<" not in markup:
+    if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     try:
         tree = lxml.html.fragment_fromstring(markup, create_parent="div")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .jsonl import TOO_DEEP
+from .jsonsyntax import json_problem
 from .text import read_utf8
 
 _DECODER = json.JSONDecoder()
@@ -69,9 +70,7 @@ def _items(path: Path, text: str, index: int) -> Iterator[tuple[int, object]]:
 
 
 def _malformed(path: Path, error: json.JSONDecodeError) -> InputError:
-    return InputError(
-        str(path), error.lineno, None, f"malformed JSON at column {error.colno}: {error.msg}"
-    )
+    return InputError(str(path), error.lineno, None, json_problem(error))
 
 
 def _value_end(text: str, index: int) -> int:

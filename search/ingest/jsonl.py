@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
+from .jsonsyntax import json_problem
 
 # Python's JSON parser recurses once per level and stops near a thousand; no article is that deep.
 TOO_DEEP = (
@@ -47,8 +48,9 @@ def _decode(raw: bytes, path: str, line: int) -> dict | InputError:
             path, line, None, f"invalid UTF-8 at byte {error.start}; save the file as UTF-8"
         )
     try:
-        return json.loads(text)
+        # Without its line break, an error at the end of the line is placed on this line.
+        return json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as error:
-        return InputError(path, line, None, f"malformed JSON at column {error.colno}: {error.msg}")
+        return InputError(path, line, None, json_problem(error))
     except RecursionError:
         return InputError(path, line, None, TOO_DEEP)

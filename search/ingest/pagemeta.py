@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from .dates import parse_date
+from .entities import decode_references
 
 ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "Report"}
 
@@ -45,11 +46,20 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | list[str]]:
         "source": _first(meta.get("og:site_name"), _author(ld.get("publisher"))),
         "description": _first(_text(ld.get("description")), meta.get("og:description")),
     }
-    fields = {name: value for name, value in fields.items() if value}
+    fields = {
+        name: value if name in ("url", "published") else _readable(value)
+        for name, value in fields.items()
+        if value
+    }
     tags = _all_meta(tree, "article:tag") or _keywords(ld.get("keywords"))
     if tags:
-        fields["tags"] = tags
+        fields["tags"] = [_readable(tag) for tag in tags]
     return fields
+
+
+def _readable(text: str) -> str:
+    """Return text as a browser shows it, decoded again if the page escaped it twice."""
+    return " ".join(decode_references(text).split())
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:

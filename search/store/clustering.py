@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,8 +69,12 @@ class _Entry:
 
 
 @under_lock
-def update_duplicates(index_dir: Path | str) -> DuplicateReport:
+def update_duplicates(
+    index_dir: Path | str, begin: Callable[[int], None] | None = None
+) -> DuplicateReport:
     """Sign the articles new to the record, forget those gone from the index, and cluster.
+
+    begin, if given, is told how many articles are new or gone before they are clustered.
 
     :raises IndexMissing: if index_dir holds no index.
     :raises IndexIncompatible: if the index cannot be read.
@@ -89,6 +94,8 @@ def update_duplicates(index_dir: Path | str) -> DuplicateReport:
         for data, docnum in new:
             entries[data.ids[docnum]] = _entry_of(data, docnum)
     if new or gone or not current:
+        if begin:
+            begin(len(new) + len(gone))
         try:
             groups = _cluster(entries)
         except ValueError as error:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .clustering import (
@@ -22,26 +24,39 @@ from .view import load_view, segment_ids, write_view
 PHASES = ("Duplicates", "Topics", "View")
 
 
+@dataclass
+class DerivedReport:
+    """What bringing the derived files up to date did; view: whether it was written."""
+
+    duplicates: DuplicateReport
+    topics: TopicsReport
+    view: bool
+
+
 @under_lock
 def update_derived(
-    index_dir: Path | str, phase: Callable[[str], None] | None = None
-) -> tuple[DuplicateReport, TopicsReport]:
+    index_dir: Path | str, phase: Callable[[str, int], None] | None = None
+) -> DerivedReport:
     """Update the record of duplicates and the topic space, then the latest version's view.
 
-    phase, if given, is told the name of each pass (PHASES) as it begins.
+    phase, if given, is told the name of each pass (PHASES) that has work to do as it
+    begins, with the number of articles it works on.
     """
     passes = (update_duplicates, update_topics, update_view)
-    done = []
-    for name, run in zip(PHASES, passes, strict=True):
-        if phase:
-            phase(name)
-        done.append(run(index_dir))
-    return done[0], done[1]
+    done = [
+        run(index_dir, begin=functools.partial(phase, name) if phase else None)
+        for name, run in zip(PHASES, passes, strict=True)
+    ]
+    return DerivedReport(*done)
 
 
 @under_lock
-def update_view(index_dir: Path | str) -> None:
-    """Write the view of the index's latest version, unless it has one made from today's files."""
+def update_view(index_dir: Path | str, begin: Callable[[int], None] | None = None) -> bool:
+    """Write the view of the index's latest version, unless it has one made from today's files.
+
+    begin, if given, is told the number of articles before the view is written.
+    Return whether it was written.
+    """
     stamps = {"duplicates": record_stamp(index_dir), "topics": topics_stamp(index_dir)}
     ix = open_index(Path(index_dir))
     generation = ix.latest_generation()
@@ -52,10 +67,13 @@ def update_view(index_dir: Path | str) -> None:
         current = fits and all(view.made_from(name, s) for name, s in stamps.items())
         # A view written before it kept the snapshot's columns is written again.
         if current and "distinct_titles" in view.arrays:
-            return
+            return False
+        if begin:
+            begin(reader.doc_count())
         arrays = cluster_docnums(reader, load_clusters(index_dir)) | Snapshot(searcher).columns()
         space = load_topics(index_dir) if stamps["topics"] else None
         if space is not None:
             arrays[TOPIC] = aligned_rows(reader, space)
         stamps["segments"] = segment_ids(reader)
     write_view(index_dir, generation, stamps, arrays)
+    return True

@@ -15,15 +15,16 @@ from typing import Literal
 from ..errors import NO_SPACE, DiskFull, IndexMissing, InputError, InvalidInput
 from ..ingest import collect_files, fingerprint, read_articles
 from ..models import Article
+from ..wording import counted
 from .clustering import DuplicateReport, clear_duplicates
 from .codec import reader_segments
-from .derived import update_derived
+from .derived import DerivedReport, update_derived
 from .index import create_index, discard_uncommitted, open_index
 from .lock import under_lock, writing
 from .sources import Sources, clear_sources
 from .topics import TopicsReport, clear_topics
 from .view import clear_view
-from .writer import SegmentWriter
+from .writer import SegmentCounts, SegmentWriter
 
 Outcome = Literal["added", "updated", "unchanged"]
 # Articles per commit. Each commit makes a segment per writer process; fewer, larger segments
@@ -52,9 +53,16 @@ class IndexReport:
     skipped: list[InputError] = field(default_factory=list)
     passed_over: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    # The record of duplicates and the topic space brought up to date after the commits.
+    segments: SegmentCounts = field(default_factory=SegmentCounts)
+    # The record of duplicates, the topic space and the view brought up to date after the
+    # commits (view: whether it was written).
     duplicates: DuplicateReport | None = None
     topics: TopicsReport | None = None
+    view: bool = False
+
+    def derive(self, derived: DerivedReport) -> None:
+        """Keep what bringing the derived files up to date did."""
+        self.duplicates, self.topics, self.view = derived.duplicates, derived.topics, derived.view
 
     def count(self, outcome: Outcome) -> None:
         """Count one article as added, updated or unchanged."""
@@ -87,10 +95,13 @@ def index_plan(
     batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
+    phase: Callable[[str, int], None] | None = None,
 ) -> IndexReport:
     """Add, update or keep each valid article of a checked plan, committing every batch.
 
     With procs above 1, that many processes analyse and write the articles (see Batch).
+    progress is told of each article read; phase, of each step after the last is read that
+    has work to do, with its count (Writing, Merging, then ``derived.PHASES``).
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
@@ -100,10 +111,10 @@ def index_plan(
     if plan.errors and not skip_invalid:
         raise InvalidInput(plan.errors[0].path, plan.errors)
     with writing(index_dir):
-        return _index_plan(index_dir, plan, rebuild, batch_size, procs, progress)
+        return _index_plan(index_dir, plan, rebuild, batch_size, procs, progress, phase)
 
 
-def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress) -> IndexReport:
+def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress, phase) -> IndexReport:
     started = time.perf_counter()
     report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
     ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
@@ -114,8 +125,10 @@ def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress) -> IndexR
             report.count(store_article(batch, committed, article))
             if progress:
                 progress(1)
+        batch.commit(phase)
+    report.segments = batch.segments
     report.seconds = time.perf_counter() - started
-    report.duplicates, report.topics = update_derived(index_dir)
+    report.derive(update_derived(index_dir, phase))
     return report
 
 
@@ -185,6 +198,23 @@ def open_or_create_index(index_dir: Path):
         return open_index(index_dir)
     except IndexMissing:
         return create_index(index_dir)
+
+
+def committed_ids(index_dir: Path) -> set[str]:
+    """Return the ids of the articles the index in index_dir holds; none if it has no index.
+
+    :raises IndexIncompatible: if another version of Fouille wrote the index.
+    """
+    try:
+        ix = open_index(index_dir)
+    except IndexMissing:
+        return set()
+    held: set[str] = set()
+    with ix.searcher() as searcher:
+        for data, segment, _ in reader_segments(searcher.reader()):
+            deleted = set(segment.deleted_docs())
+            held.update(i for docnum, i in enumerate(data.ids) if docnum not in deleted)
+    return held
 
 
 def _valid_articles(files: list[Path], errors: list[InputError]) -> Iterator[Article]:
@@ -259,6 +289,7 @@ class Batch:
         self.pending, self.writer, self.pool = 0, None, None
         # Changes committed by this batch writer, for the message should the disk fill up.
         self.committed = 0
+        self.segments = SegmentCounts()
 
     def write(self, article: Article, digest: str, replace: bool) -> None:
         """Add article, or replace the article with its id."""
@@ -288,8 +319,10 @@ class Batch:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
 
-    def commit(self) -> None:
+    def commit(self, phase: Callable[[str, int], None] | None = None) -> None:
         """Commit what was written since the last commit, if anything.
+
+        phase, if given, is told the steps of the commit (``SegmentWriter.commit``).
 
         :raises DiskFull: if the disk fills up; the batch is dropped, its files deleted.
         """
@@ -297,7 +330,7 @@ class Batch:
             return
         writer, self.writer = self.writer, None
         try:
-            writer.commit()
+            self.segments.add(writer.commit(phase))
         except OSError as error:
             discard_uncommitted(self.ix)
             if error.errno in NO_SPACE:
@@ -318,9 +351,9 @@ class Batch:
     def _full_message(self) -> str:
         return (
             f"no space left on the disk of {self.ix.storage.folder}: "
-            f"{self.committed:,} change(s) of this run are committed and kept, the last "
-            f"{self.pending:,} were not; free some space and run the same command again to "
-            "write the rest"
+            f"{counted(self.committed, 'change')} of this run committed and kept, the last "
+            f"{counted(self.pending, 'change')} dropped; free some space and run the same "
+            "command again to write the rest"
         )
 
     def _open(self) -> SegmentWriter:

@@ -96,6 +96,25 @@ class Sources:
                 found = True
         return found
 
+    def keep_held(self, held: set[str]) -> dict[str, int]:
+        """Drop the ids the index does not hold; return how many each such file lost, by key.
+
+        The index is the truth: a file that lost articles (segments deleted, or an index
+        restored from an older copy) is marked as never read, so that every pass reads it.
+        """
+        lost = {}
+        for key, entry in self.files.items():
+            gone = entry.ids - held
+            if not gone:
+                continue
+            for article_id in gone:
+                self._owners.pop(article_id, None)
+            entry.ids -= gone
+            entry.size, entry.mtime_ns, entry.sha256 = -1, -1, ""
+            self._changes[key] = entry
+            lost[key] = len(gone)
+        return lost
+
     def under(self, folders: list[Path]) -> list[str]:
         """Return the recorded files inside any of folders (resolved paths)."""
         prefixes = tuple(os.path.join(source_key(folder), "") for folder in folders)
@@ -130,7 +149,7 @@ class Sources:
         entry = self.files.pop(key, None)
         for article_id in entry.ids if entry else ():
             if self._owners.get(article_id) == key:
-                del self._owners[article_id]
+                self._owners.pop(article_id, None)
 
     def _read(self) -> None:
         self.files, self._owners = {}, {}

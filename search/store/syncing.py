@@ -25,6 +25,7 @@ from .indexing import (
     Batch,
     Committed,
     IndexReport,
+    committed_ids,
     file_articles,
     fresh_index,
     open_or_create_index,
@@ -52,6 +53,8 @@ class SyncPlan:
     known: dict[str, str] = field(default_factory=dict)
     claims: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    # Recorded files whose articles the index had lost, with how many: they are read again.
+    stale: dict[str, int] = field(default_factory=dict)
     valid: int = 0
     errors: list[InputError] = field(default_factory=list)
 
@@ -69,6 +72,8 @@ class SyncReport(IndexReport):
     pruned_files: list[Path] = field(default_factory=list)
     missing_files: list[Path] = field(default_factory=list)
     missing_articles: int = 0
+    stale_files: int = 0
+    stale_articles: int = 0
 
 
 @dataclass
@@ -103,6 +108,9 @@ def check_sync(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
     files, passed_over = collect_files(paths)
     sources = Sources(index_dir) if rebuild else Sources.load(index_dir)
     plan = SyncPlan(Path(index_dir), sources, rebuild, passed_over)
+    if not rebuild:
+        # The segments are the truth: a record naming articles they lack is made to follow.
+        plan.stale = sources.keep_held(committed_ids(Path(index_dir)))
     for file in files:
         _classify(plan, file)
     seen = dict(plan.known)
@@ -124,11 +132,12 @@ def apply_sync(
     batch_size: int = BATCH_SIZE,
     procs: int = 1,
     progress: Callable[[int], None] | None = None,
-    phase: Callable[[str], None] | None = None,
+    phase: Callable[[str, int], None] | None = None,
 ) -> SyncReport:
     """Index the new and changed files of a checked plan and delete what left them.
 
-    phase is told the name of each pass after the commits (``derived.PHASES``).
+    progress is told of each article read; phase, of each step after the last is read that
+    has work to do, with its count (Writing, Merging, then ``derived.PHASES``).
 
     :raises InvalidInput: if the plan holds errors and skip_invalid is false; nothing is written.
     :raises IndexLocked: if another process is writing to the index.
@@ -156,9 +165,11 @@ def _apply(plan: SyncPlan, prune, batch_size, procs, progress, phase=None) -> Sy
         for file in plan.read:
             _sync_file(plan, file, batch, committed, seen, report, done, progress)
         _remove_missing(plan, batch, report, done, prune)
+        batch.commit(phase)
     _remember(plan.sources, done)
+    report.segments = batch.segments
     report.seconds = time.perf_counter() - started
-    report.duplicates, report.topics = update_derived(plan.index_dir, phase)
+    report.derive(update_derived(plan.index_dir, phase))
     return report
 
 
@@ -266,6 +277,9 @@ def _remove_missing(plan, batch, report, done, prune: bool) -> None:
     for key in plan.missing:
         # An id that a file of this pass now holds has moved there; it is not lost.
         ids = sorted(i for i in plan.sources.files[key].ids if i not in plan.claims)
+        if not ids and key in plan.stale:
+            done.append((key, None))  # Gone from the folder and from the index alike.
+            continue
         if not prune:
             report.missing_files.append(Path(key))
             report.missing_articles += len(ids)
@@ -301,6 +315,8 @@ def _new_report(plan: SyncPlan) -> SyncReport:
         unchanged_files=len(plan.unchanged),
         unread_articles=unread,
         invalid_earlier=sum(entry.invalid for entry in entries),
+        stale_files=len(plan.stale),
+        stale_articles=sum(plan.stale.values()),
     )
 
 

@@ -164,8 +164,12 @@ class TopicsReport:
 
 
 @under_lock
-def update_topics(index_dir: Path | str) -> TopicsReport:
+def update_topics(
+    index_dir: Path | str, begin: Callable[[int], None] | None = None
+) -> TopicsReport:
     """Fold the articles new to the topic space in, or fit it again once the archive has grown.
+
+    begin, if given, is told the number of articles to fit on or fold in, before it is done.
 
     :raises IndexMissing: if index_dir holds no index.
     :raises IndexIncompatible: if the index cannot be read.
@@ -182,10 +186,12 @@ def update_topics(index_dir: Path | str) -> TopicsReport:
         if len(live) < MIN_ARTICLES:
             clear_topics(folder)
         elif topics is None or len(live) >= GROWTH * topics.fitted:
+            if begin:
+                begin(len(live))
             fit_topics(folder, reader, live)
             report.fitted = True
         else:
-            report.folded = _fold_in(folder, record, topics, searcher, live)
+            report.folded = _fold_in(folder, record, topics, searcher, live, begin)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -257,7 +263,7 @@ def _load(folder: Path, record: Record) -> Topics | None:
         return None
 
 
-def _fold_in(folder: Path, record: Record, topics: Topics, searcher, live: dict) -> int:
+def _fold_in(folder: Path, record: Record, topics: Topics, searcher, live: dict, begin) -> int:
     """Append the vectors of the live articles the space lacks; return how many.
 
     Deleted articles' rows stay (they are looked up by fingerprint) until they outnumber the
@@ -271,6 +277,8 @@ def _fold_in(folder: Path, record: Record, topics: Topics, searcher, live: dict)
         name, first = record.rows_file, record.rows
     else:
         return 0
+    if begin:
+        begin(len(new) or len(rows))
     with RowWriter(folder, name, first, record.dimensions) as writer:
         if first == 0:
             for start in range(0, len(rows), BLOCK):

@@ -11,7 +11,9 @@ renamed into place, readers and a crash see the previous version, whole.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.index import TOC, clean_files
@@ -20,7 +22,7 @@ from ..errors import IndexIncompatible, IndexLocked
 from ..models import Article
 from .building import build_segment
 from .codec import FouilleSegment, arrays_of
-from .merging import apply_policy
+from .merging import apply_policy, merges_due
 from .segment import FORMAT
 
 # Under this many articles a batch is written by one process: a pool costs more than it saves.
@@ -28,6 +30,23 @@ SPLIT_FROM = 1_000
 # A process writes at most this many articles at once: its memory grows with the part, while
 # a smaller part only means one more small segment for the merges to fold in.
 PART = 2_500
+
+
+@dataclass
+class SegmentCounts:
+    """The segments commits wrote and merged, and how many the index held after the last."""
+
+    written: int = 0
+    merged: int = 0
+    made: int = 0
+    held: int = 0
+
+    def add(self, other: SegmentCounts) -> None:
+        """Count another commit's segments."""
+        self.written += other.written
+        self.merged += other.merged
+        self.made += other.made
+        self.held = other.held
 
 
 class SegmentWriter:
@@ -77,17 +96,33 @@ class SegmentWriter:
                     found += 1
         return found
 
-    def commit(self) -> None:
-        """Write the added articles and the deletions as the index's next version."""
+    def commit(self, phase: Callable[[str, int], None] | None = None) -> SegmentCounts:
+        """Write the added articles and the deletions as the index's next version.
+
+        phase, if given, is told ("Writing", articles) and ("Merging", segments) as each
+        step begins, when it has anything to do.
+        """
         try:
             documents = [d for d in self.pending if d is not None]
-            segments = self.segments + (self._build(documents) if documents else [])
-            segments = apply_policy(self.folder, self.ix.indexname, segments)
+            if phase and documents:
+                phase("Writing", len(documents))
+            built = self._build(documents) if documents else []
+            before = [s for s in self.segments + built if s.doc_count() > 0]
+            if phase and (due := merges_due(before)):
+                phase("Merging", sum(len(group) for group in due))
+            segments = apply_policy(self.folder, self.ix.indexname, before)
             generation = self.generation + 1
             TOC(self.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
             clean_files(self.ix.storage, self.ix.indexname, generation, segments)
         finally:
             self._lock.release()
+        kept = {id(s) for s in before} & {id(s) for s in segments}
+        return SegmentCounts(
+            written=len(built),
+            merged=len(before) - len(kept),
+            made=len(segments) - len(kept),
+            held=len(segments),
+        )
 
     def cancel(self) -> None:
         """Drop every change; files a commit left half-written go with the next write."""
