@@ -514,6 +514,14 @@ def test_cli_prune_removes_and_counts_the_articles_of_missing_files(runner, fold
     assert ids(index_dir) == ["art-3"]
 
 
+def test_cli_prune_of_every_file_reports_the_pruning_alone(runner, folder, index_dir):
+    (folder / "a.jsonl").unlink()
+    (folder / "2024/b.jsonl").unlink()
+    result = index(runner, str(folder), "--index", str(index_dir), "--prune")
+    assert "Pruned 3 articles of 2 files gone from the folders given." in result.stdout
+    assert "Indexed" not in result.stdout
+
+
 def test_cli_reports_articles_removed_from_a_changed_file(runner, folder, index_dir):
     write_jsonl(folder / "a.jsonl", [article(1)])
     result = index(runner, str(folder), "--index", str(index_dir))

@@ -184,11 +184,12 @@ def _print_changes(report, index_dir: Path) -> None:
     done = report.added + report.updated + report.unchanged
     read = done - report.unread_articles
     rate = f" ({read / report.seconds:,.0f} articles/s)" if read and report.seconds else ""
-    click.echo(
-        f"Indexed {counted(done, 'article')} from {counted(report.files, 'file')} in "
-        f"{report.seconds:.1f} s{rate}: {report.added:,} added, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged. Index: {index_dir}"
-    )
+    if done or report.files:
+        click.echo(
+            f"Indexed {counted(done, 'article')} from {counted(report.files, 'file')} in "
+            f"{report.seconds:.1f} s{rate}: {report.added:,} added, {report.updated:,} updated, "
+            f"{report.unchanged:,} unchanged. Index: {index_dir}"
+        )
     if report.unchanged_files:
         click.echo(
             f"{counted(report.unchanged_files, 'file')} unchanged since the last run, not read "
