@@ -266,3 +266,34 @@ def test_titles_with_the_same_terms_count_as_one_title(tmp_path):
         assert archive._arrays().distinct_titles == 0.5
     finally:
         archive.close()
+
+
+PASTED = (
+    "Le Parlement (après un long débat) a adopté la réforme ; les syndicats « appellent » à "
+    "manifester et les retraités attendent les décrets de la réforme des retraites. "
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"mot{n}" for n in range(300)),
+        PASTED * 12,
+        "(" + PASTED * 12,
+        "climat ET (" + " OU ".join(f"énergie{n}" for n in range(200)) + ")",
+    ],
+)
+def test_searched_text_is_what_the_search_reads_of_a_long_query(text):
+    searched = search.ranking.query.searched_text(text)
+    assert len(searched) < len(text)
+    whole, cut = search.ranking.query.parse_query(text), search.ranking.query.parse_query(searched)
+    assert whole.truncated and not cut.truncated
+    assert cut.query == whole.query and not cut.syntax_fallback
+
+
+def test_searched_text_cuts_between_words_within_the_characters_allowed():
+    text = " ".join(["anticonstitutionnellement"] * 100)
+    searched = search.ranking.query.searched_text(text, max_chars=1000)
+    assert len(searched) <= 1000 and text.startswith(searched)
+    assert set(searched.split()) == {"anticonstitutionnellement"}
+    assert search.ranking.query.searched_text("court", max_chars=1000) == "court"

@@ -16,7 +16,7 @@ from search import (
     TooManyQueries,
 )
 
-from .params import MAX_QUERY_CHARS, clean, parse_search
+from .params import parse_search, read_query
 
 MEASURES = {"part": True, "nombre": False}
 
@@ -57,8 +57,8 @@ def parse_trends(args, required: bool = False) -> TrendsRequest:
 
 
 def parse_query_text(value: str) -> str:
-    """Return a query as typed, without control characters, cut to the longest allowed."""
-    return clean(value)[:MAX_QUERY_CHARS].strip()
+    """Return a query as typed, without control characters, cut after what is searched."""
+    return read_query(value)
 
 
 @dataclass(frozen=True)

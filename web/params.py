@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from search import Filters, InvalidDate, InvalidPage, InvalidPageSize, Sort, TooManyValues
+from search import (
+    Filters,
+    InvalidDate,
+    InvalidPage,
+    InvalidPageSize,
+    Sort,
+    TooManyValues,
+    searched_text,
+)
 
 # URL parameter → Filters field; the names readers see in shared links.
 FILTER_PARAMS = {
@@ -23,7 +31,10 @@ FACET_PARAMS = {
     "tags": "motcle",
     "year": "annee",
 }
-MAX_QUERY_CHARS = 1000
+# A query is searched up to its 128th word (search.MAX_QUERY_WORDS); this bound is for a query
+# of overlong words, and is also what a search box takes (its maxlength), well within the
+# request line gunicorn reads (search/cli/server.py) for French text.
+MAX_QUERY_CHARS = 2000
 # Alternatives of one filter (annee=2020&annee=2021…): more is no search a reader makes, and
 # each value is a line of the page.
 MAX_FILTER_VALUES = 30
@@ -42,6 +53,8 @@ class SearchRequest:
     page: int
     # False with doublons=afficher: every duplicate is listed rather than folded.
     collapse: bool = True
+    # True when the query typed was longer than what is searched, its beginning (query).
+    trimmed: bool = False
 
 
 def parse_search(args) -> SearchRequest:
@@ -51,7 +64,8 @@ def parse_search(args) -> SearchRequest:
     :raises InvalidDate: for a date or year that cannot be read.
     :raises TooManyValues: for more than MAX_FILTER_VALUES values of one filter.
     """
-    query = clean(args.get("q", ""))[:MAX_QUERY_CHARS].strip()
+    typed = clean(args.get("q", "")).strip()
+    query = read_query(typed)
     values = {field: _values(args, param) for param, field in FILTER_PARAMS.items()}
     filters = Filters(
         sections=values["sections"],
@@ -64,7 +78,13 @@ def parse_search(args) -> SearchRequest:
     )
     sort = next((s for s in Sort if s.value == args.get("tri")), Sort.RELEVANCE)
     collapse = args.get("doublons", "").strip() != "afficher"
-    return SearchRequest(query, filters, sort, _page(args.get("page", "1")), collapse)
+    page = _page(args.get("page", "1"))
+    return SearchRequest(query, filters, sort, page, collapse, trimmed=query != typed)
+
+
+def read_query(text: str) -> str:
+    """Return a query without control characters, cut between words after what is searched."""
+    return searched_text(clean(text).strip(), MAX_QUERY_CHARS).strip()
 
 
 def clean(text: str) -> str:
@@ -73,8 +93,11 @@ def clean(text: str) -> str:
 
 
 def clean_pairs(args) -> list[tuple[str, str]]:
-    """Return the request's parameters, in order, with control characters removed."""
-    return [(key, clean(value)) for key, value in args.items(multi=True)]
+    """Return the request's parameters, in order, cleaned; queries cut to what is searched."""
+    return [
+        (key, read_query(value) if key == "q" else clean(value))
+        for key, value in args.items(multi=True)
+    ]
 
 
 def parse_per_page(args, default: int) -> int:
