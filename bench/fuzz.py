@@ -44,6 +44,7 @@ article_ids = st.one_of(st.sampled_from(WORDS), st.text(min_size=1, max_size=40)
 ROUTES = [
     "/",
     "/recherche",
+    "/recherche/nouvelle",
     "/api/search",
     "/api/suggest",
     "/tendances",

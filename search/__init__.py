@@ -56,7 +56,7 @@ from .models import (
     Sort,
     Stats,
 )
-from .ranking.query import MAX_WILDCARDS
+from .ranking.query import MAX_WILDCARDS, searched_text
 from .ranking.query import MAX_WORDS as MAX_QUERY_WORDS
 from .ranking.scoring import MAX_EXPANSIONS
 from .store.clustering import DuplicateReport, update_duplicates
@@ -166,6 +166,7 @@ __all__ = [
     "rank_queries",
     "results_payload",
     "score_run",
+    "searched_text",
     "stats_payload",
     "sync_folders",
     "trends_export",

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from .errors import ArticleNotFound, IndexChanged, IndexEmpty, InvalidPage, InvalidPageSize
 from .limits import request_limits
-from .models import Article, ArticleView, Completion, Filters, Results, Sort, Stats
+from .models import (
+    Article,
+    ArticleView,
+    Completion,
+    Duplicate,
+    Filters,
+    Results,
+    Sort,
+    Stats,
+)
 from .ranking.facets import count_facet
 from .ranking.folding import CopiesCache
 from .ranking.query import parse_query
@@ -233,6 +242,19 @@ class Archive:
                 raise ArticleNotFound(f"no article has the id {article_id!r}")
             copies = self._copies.get(searcher, self._generation)
             return related_articles(self._arrays(), docnum, copies, limit)
+
+    def duplicates(self, article_id: str) -> tuple[Duplicate, ...]:
+        """Return the other articles of this one's cluster, canonical first: its reprises.
+
+        :raises ArticleNotFound: if no article has this id.
+        :raises DuplicatesUnreadable: if the record of duplicates cannot be read.
+        """
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"no article has the id {article_id!r}")
+            return self._copies.get(searcher, self._generation).others(searcher, docnum)
 
     def export_results(
         self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE

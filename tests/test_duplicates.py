@@ -311,6 +311,34 @@ def test_api_hit_lists_its_duplicates(client):
     assert all(hit["duplicates"] == [] for hit in shown["hits"])
 
 
+@pytest.mark.parametrize(
+    ("article", "reprises"),
+    [
+        ("pont-1", ["pont-2", "pont-3"]),
+        ("pont-2", ["pont-1", "pont-3"]),
+        ("pont-3", ["pont-1", "pont-2"]),
+    ],
+)
+def test_article_page_lists_its_reprises_as_the_result_list_does(client, article, reprises):
+    [hit] = [
+        h
+        for h in api(client, "/api/search?q=pont+suspendu&tri=recent")["hits"]
+        if h["id"] == "pont-3"
+    ]
+    assert [d["id"] for d in hit["duplicates"]] == ["pont-1", "pont-2"]
+    section = page(client, f"/article/{article}?q=pont").select_one("section.reprises-list")
+    assert section.h2.get_text(strip=True) == "2 reprises"
+    links = section.select("li a")
+    # Canonical (earliest) first, each link keeping the search it was reached from.
+    assert [a["href"] for a in links] == [f"/article/{i}?q=pont" for i in reprises]
+    titles = {a["id"]: a["title"] for a in ARTICLES}
+    assert [a.get_text(strip=True) for a in links] == [titles[i] for i in reprises]
+
+
+def test_article_without_reprises_lists_none(client):
+    assert page(client, "/article/point-1").select_one("section.reprises-list") is None
+
+
 def test_only_matching_duplicates_are_folded_from_the_count(client):
     body = api(client, "/api/search?q=pont+suspendu&annee=2021")
     assert (body["total"], body["folded"]) == (3, 1)

@@ -12,6 +12,7 @@ from conftest import write_jsonl
 from search import MAX_QUERY_WORDS, index_files
 from search.store.index import create_index
 from web import create_app
+from web.params import MAX_QUERY_CHARS
 
 NNBSP = "\u202f"  # French thousands separator.
 CYBER = {"cyber-1", "cyber-2", "hostile-1"}  # What "cybersecurite" finds.
@@ -518,6 +519,25 @@ def test_long_query_is_cut_to_its_first_words_without_hanging(client):
     assert any(notice in text(n) for n in page.select(".notice"))
 
 
+def test_query_of_long_words_is_cut_between_words_and_says_so(client):
+    words = [f"anticonstitutionnellement{n}" for n in range(100)]
+    page = get(client, "/recherche?" + urlencode({"q": " ".join(words)}))
+    searched = page.select_one("#q")["value"].split()
+    assert 0 < len(searched) < len(words) and searched == words[: len(searched)]
+    assert len(" ".join(searched)) <= MAX_QUERY_CHARS
+    notice = f"{MAX_QUERY_WORDS} premiers mots"
+    assert any(notice in text(n) for n in page.select(".notice"))
+
+
+def test_links_of_a_cut_query_carry_what_was_searched(client):
+    query = " ".join(["cybersécurité"] + ["hôpitaux"] * 300)
+    page = get(client, "/recherche?" + urlencode({"q": query}))
+    searched = page.select_one("#q")["value"]
+    assert len(searched.split()) == MAX_QUERY_WORDS
+    links = [a["href"] for a in page.select(".facets a, .analysis-links a, .hit h2 a")]
+    assert links and all(dict(params(link)).get("q") == searched for link in links)
+
+
 @pytest.mark.parametrize("path", ["/recherche", "/article/cyber-1"])
 def test_deeply_nested_brackets_do_not_crash(index_dir, path):
     client = create_app({"INDEX": str(index_dir)}).test_client()
@@ -543,7 +563,11 @@ def test_unknown_facet_value_finds_nothing_and_can_be_removed(client):
 
 
 def own_scripts(page: BeautifulSoup) -> bool:
-    return [s.get("src") for s in page.find_all("script")] == ["/static/suggest.js"]
+    scripts = [s.get("src") for s in page.find_all("script")]
+    return scripts[0] == "/static/suggest.js" and set(scripts) <= {
+        "/static/suggest.js",
+        "/static/filters.js",
+    }
 
 
 @pytest.mark.parametrize(
@@ -648,6 +672,65 @@ def test_every_page_type_sends_security_headers(client, url, status):
     with client.get(url) as response:
         assert response.status_code == status
         assert_secure(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/recherche?q=cyber",
+        "/article/cyber-1",
+        "/aide",
+        "/tendances?q=cyber",
+        "/concordance?q=cyber",
+        "/nulle-part",
+    ],
+)
+def test_every_page_names_an_icon_that_is_served(client, url):
+    icon = soup(client.get(url)).select_one("head link[rel=icon]")
+    with client.get(icon["href"]) as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml" == icon["type"]
+
+
+def test_favicon_ico_leads_to_the_icon_rather_than_a_404(client):
+    with client.get("/favicon.ico", follow_redirects=True) as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.request.path == "/static/favicon.svg"
+
+
+def header_form(page: BeautifulSoup):
+    return page.select_one("header form.search")
+
+
+def test_header_box_of_a_filtered_page_can_search_in_these_results(client):
+    page = get(client, "/recherche?q=climat&annee=2022&du=2021-06-01&tri=recent&page=1")
+    form = header_form(page)
+    button = form.find("button", string="Dans ces résultats")
+    url = button["formaction"] + "?" + submit(form, q="cybersecurite").split("?", 1)[1]
+    refined = get(client, url)
+    assert text(refined.h1).startswith("1 résultat pour « cybersecurite »")
+    assert hit_ids(refined) == ["cyber-2"]
+    assert set(chips(refined)) == {"Année : 2022", "Depuis le 1er juin 2021"}
+    assert ("tri", "recent") in params(url) and "page" not in dict(params(url))
+
+
+def test_header_box_of_a_filtered_page_searches_anew_by_default(client):
+    form = header_form(get(client, "/recherche?q=climat&annee=2022&du=2021-06-01"))
+    # Enter, or the first button: the form's own action.
+    assert form.find("button")["type"] == "submit" and not form.find("button").get("formaction")
+    response = client.get(submit(form, q="cybersécurité"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/recherche?q=cybers%C3%A9curit%C3%A9"
+    anew = get(client, response.headers["Location"])
+    assert chips(anew) == {} and set(hit_ids(anew)) == CYBER
+
+
+def test_header_box_of_an_unfiltered_page_has_one_button(client):
+    for url in ("/recherche?q=cybersecurite&tri=recent", "/article/cyber-1", "/"):
+        form = header_form(get(client, url))
+        assert form["action"] == "/recherche"
+        assert len(form.find_all("button")) == 1 and form.find("input", type="hidden") is None
 
 
 def test_unknown_page_is_a_french_404(client):

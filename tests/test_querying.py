@@ -197,6 +197,25 @@ def test_article_found_by_its_title_alone_shows_its_lead_and_marks_the_title(tmp
     assert marked(hit.snippet) == ["établissements"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Un paragraphe sur la cybersécurité.\n\n   Un autre, sur la cybersécurité encore.",
+        "Une ligne sur la cybersécurité.\r\nUne autre sur la cybersécurité.\n\n\nUne dernière.",
+        "Sans le mot cherché.\n\nDeuxième paragraphe.\n\nTroisième paragraphe.",
+    ],
+)
+def test_snippet_is_one_line_though_the_text_has_blank_lines(tmp_path, body):
+    article = {"id": "a", "title": "Cybersécurité", "body": body, "published": "2024-03-01"}
+    index_files(tmp_path / "ix", [write_jsonl(tmp_path / "a.jsonl", [article])])
+    archive = Archive(tmp_path / "ix")
+    snippet = archive.search_articles("cybersécurité").hits[0].snippet
+    assert "\n" not in snippet and "\r" not in snippet and "  " not in snippet
+    # The article page keeps the paragraphs the snippet joined.
+    paragraphs = archive.view_article("a").paragraphs_html
+    assert len(paragraphs) == len([p for p in body.splitlines() if p.strip()])
+
+
 def test_ete_finds_the_summer_not_the_participle(tmp_path):
     articles = [
         {

@@ -302,3 +302,34 @@ def test_a_question_finds_the_title_that_asks_it_and_a_sentence_the_text_that_sa
     tmp_path, query, first
 ):
     assert ranked(tmp_path, SHAPES, query)[0] == first
+
+
+PASTED = (
+    "Le Parlement (après un long débat) a adopté la réforme ; les syndicats « appellent » à "
+    "manifester et les retraités attendent les décrets de la réforme des retraites. "
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"mot{n}" for n in range(300)),
+        PASTED * 12,
+        "(" + PASTED * 12,
+        "climat ET (" + " OU ".join(f"énergie{n}" for n in range(200)) + ")",
+    ],
+)
+def test_searched_text_is_what_the_search_reads_of_a_long_query(text):
+    searched = search.ranking.query.searched_text(text)
+    assert len(searched) < len(text)
+    whole, cut = search.ranking.query.parse_query(text), search.ranking.query.parse_query(searched)
+    assert whole.truncated and not cut.truncated
+    assert cut.query == whole.query and not cut.syntax_fallback
+
+
+def test_searched_text_cuts_between_words_within_the_characters_allowed():
+    text = " ".join(["anticonstitutionnellement"] * 100)
+    searched = search.ranking.query.searched_text(text, max_chars=1000)
+    assert len(searched) <= 1000 and text.startswith(searched)
+    assert set(searched.split()) == {"anticonstitutionnellement"}
+    assert search.ranking.query.searched_text("court", max_chars=1000) == "court"

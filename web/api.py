@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, jsonify
 
 from search import article_payload, completion_payload, results_payload
@@ -20,6 +22,8 @@ def search():
     results = get_archive().search_articles(
         search.query, search.filters, search.sort, search.page, per_page, collapse=search.collapse
     )
+    # A query cut before the search (Kind.QUERY) was as truncated as one cut in it.
+    results = replace(results, truncated=results.truncated or search.trimmed)
     return jsonify(results_payload(results))
 
 

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from search import MAX_EXPANSIONS, MAX_QUERY_WORDS, MAX_WILDCARDS
 
+from .params import MAX_QUERY_CHARS
+
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
@@ -69,5 +71,6 @@ def register(app) -> None:
     app.add_template_global(page_window)
     app.add_template_global(FACET_TITLES, "facet_titles")
     app.add_template_global(MAX_QUERY_WORDS, "max_query_words")
+    app.add_template_global(MAX_QUERY_CHARS, "max_query_chars")
     app.add_template_global(MAX_EXPANSIONS, "max_expansions")
     app.add_template_global(MAX_WILDCARDS, "max_wildcards")

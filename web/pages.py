@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 
 from search import Filters, IndexEmpty
 
@@ -36,7 +36,20 @@ def search_page():
         query=search.query,
         results=results,
         facet_params=FACET_PARAMS,
+        # The header box offers to search again within the same filters and dates.
+        refine=search.filters != Filters(),
     )
+
+
+@bp.get("/recherche/nouvelle")
+def new_search():
+    """Search the words of the header box alone, leaving the current filters and dates.
+
+    The header box of a filtered result page also carries them, for its "dans ces
+    résultats" button; its plain search comes here.
+    """
+    query = request_params()["q"]
+    return redirect(url_for("pages.search_page", q=query or None), 303)
 
 
 @bp.get("/article/<article_id:article_id>")
@@ -44,13 +57,24 @@ def article_page(article_id: str):
     query = request_params()["q"]
     archive = get_archive()
     view = archive.view_article(article_id, query)
-    related = archive.related(article_id)
-    return render_template("article.html", view=view, query=query, related=related)
+    return render_template(
+        "article.html",
+        view=view,
+        query=query,
+        reprises=archive.duplicates(article_id),
+        related=archive.related(article_id),
+    )
 
 
 @bp.get("/aide")
 def help_page():
     return render_template("help.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Send what browsers and feed readers ask for by this name to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

@@ -27,7 +27,10 @@ from search import (
     TooManyValues,
 )
 
-MAX_QUERY_CHARS = 1000
+# A query is searched up to its 128th word (search.MAX_QUERY_WORDS); this bound is for a query
+# of overlong words, and is also what a search box takes (its maxlength), well within the
+# request line gunicorn reads (search/cli/server.py) for French text.
+MAX_QUERY_CHARS = 2000
 MAX_SUGGEST_CHARS = 100
 # Alternatives of one filter (annee=2020&annee=2021…): more is no search a reader makes, and
 # each value is a line of the page.
@@ -38,6 +41,8 @@ class Kind(Enum):
     """What a parameter's values are."""
 
     TEXT = "text"
+    # A query: cut between words after what the search reads (search.searched_text).
+    QUERY = "query"
     INTEGER = "integer"
     DATE = "date"
     YEAR = "year"
@@ -102,6 +107,11 @@ ROUTES = {
     "pages.search_page": Route("Page de résultats d’une recherche (sans recherche : l’accueil)."),
     "pages.article_page": Route("Un article, les mots de la recherche surlignés."),
     "pages.help_page": Route("La syntaxe des recherches."),
+    "pages.new_search": Route(
+        "Une nouvelle recherche depuis la boîte de l’en-tête, sans les filtres de la page "
+        "(redirige vers les résultats)."
+    ),
+    "pages.favicon": Route("L’icône du site (redirige vers /static/favicon.svg)."),
     "pages.health": Route("État du service et nombre d’articles indexés.", json=True),
     "api.search": Route("Une page de résultats, en JSON.", json=True),
     "api.article": Route("Un article entier, en JSON.", json=True),
@@ -154,8 +164,8 @@ def _date(name: str, which: str, example: str) -> Parameter:
 PARAMETERS = (
     Parameter(
         "q",
-        Kind.TEXT,
-        RESULTS + CONCORDANCE + ("pages.article_page",),
+        Kind.QUERY,
+        RESULTS + CONCORDANCE + ("pages.article_page", "pages.new_search"),
         "La recherche, dans la syntaxe de la page d’aide (128 mots au plus sont cherchés) ; "
         "sur la page d’un article, ses mots y sont surlignés.",
         rule="Une seule recherche ; la page Tendances en compare plusieurs.",
@@ -165,7 +175,7 @@ PARAMETERS = (
     ),
     Parameter(
         "q",
-        Kind.TEXT,
+        Kind.QUERY,
         TRENDS,
         "Une recherche à suivre dans le temps ; répété, les recherches à comparer.",
         rule="Comparez au plus quatre recherches à la fois : répétez q pour chacune.",

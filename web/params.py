@@ -8,9 +8,16 @@ from datetime import date
 
 from flask import request
 
-from search import Filters, InvalidDateRange, MissingQuery, RepeatedParameter, Sort
+from search import (
+    Filters,
+    InvalidDateRange,
+    MissingQuery,
+    RepeatedParameter,
+    Sort,
+    searched_text,
+)
 
-from .param_table import Kind, Parameter, parameters_of
+from .param_table import MAX_QUERY_CHARS, Kind, Parameter, parameters_of
 
 # Facet name in results → URL parameter that filters on it.
 FACET_PARAMS = {
@@ -52,8 +59,11 @@ def clean(text: str) -> str:
 
 
 def clean_pairs(args) -> list[tuple[str, str]]:
-    """Return the request's parameters, in order, with control characters removed."""
-    return [(key, clean(value)) for key, value in args.items(multi=True)]
+    """Return the request's parameters, in order, cleaned; queries cut to what is searched."""
+    return [
+        (key, searched_text(clean(value).strip(), MAX_QUERY_CHARS) if key == "q" else clean(value))
+        for key, value in args.items(multi=True)
+    ]
 
 
 def _read(param: Parameter, endpoint: str, raw: list[str]) -> object:
@@ -78,12 +88,14 @@ def _read(param: Parameter, endpoint: str, raw: list[str]) -> object:
 def _convert_default(param: Parameter) -> object:
     if param.default is not None:
         return _convert(param, param.default)
-    return "" if param.kind is Kind.TEXT else None
+    return "" if param.kind in (Kind.TEXT, Kind.QUERY) else None
 
 
 def _convert(param: Parameter, text: str) -> object:
     if param.kind is Kind.TEXT:
         return text[: param.max_chars].strip()
+    if param.kind is Kind.QUERY:
+        return searched_text(text, param.max_chars).strip()
     if param.kind is Kind.CHOICE:
         value = next((c.means for c in param.choices if c.value == text), _REFUSED)
     elif param.kind is Kind.INTEGER:
@@ -126,6 +138,8 @@ class SearchRequest:
     page: int
     # False with doublons=afficher: every duplicate is listed rather than folded.
     collapse: bool = True
+    # True when the query typed was longer than what is searched, its beginning (query).
+    trimmed: bool = False
 
 
 def parse_search(values: dict[str, object]) -> SearchRequest:
@@ -136,6 +150,7 @@ def parse_search(values: dict[str, object]) -> SearchRequest:
         values["tri"],
         values.get("page", 1),
         values.get("doublons", True),
+        trimmed=values["q"] != clean(request.args.get("q", "")).strip(),
     )
 
 

@@ -94,6 +94,36 @@ Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
     return parsed
 
 
+def searched_text(text: str, max_chars: int | None = None) -> str:
+    """Return the beginning of a query that is searched: its first MAX_WORDS words and phrases.
+
+    Cut between words, within max_chars characters when given, and with the brackets it
+    leaves open closed, as the search closes them: what a reader is shown is what was searched.
+
+    >>> searched_text(" ".join(f"mot{n}" for n in range(200))).split()[-1]
+    'mot127'
+    >>> searched_text("(réforme des retraites) ET (chômage OU emploi)", max_chars=38)
+    '(réforme des retraites) ET (chômage)'
+    """
+    kept, depth, open_at_kept, words = 0, 0, 0, 0
+    for match in _TOKEN.finditer(text):
+        paren, word = match["paren"], match["word"]
+        if paren:
+            depth += 1 if paren == "(" else -1
+            if paren == ")":
+                kept, open_at_kept = match.end(), depth
+            continue
+        if word in OPERATORS and not match["mod"] and not match["field"]:
+            continue
+        words += 1
+        if words > MAX_WORDS or (max_chars is not None and match.end() > max_chars):
+            # Only a first word longer than max_chars is cut within itself.
+            beginning = text[:kept].rstrip() if kept else text[:max_chars]
+            return beginning + ")" * max(open_at_kept, 0)
+        kept, open_at_kept = match.end(), depth
+    return text
+
+
 def _lex(text: str) -> tuple[list[dict], bool]:
     """Return the query's tokens, at most MAX_WORDS words and phrases, and whether it was cut."""
     tokens, words, depth = [], 0, 0

@@ -29,6 +29,7 @@ from ..limits import over_time
 
 SNIPPET_CHARS = 240
 _DIACRITICS = re.compile("[\u0300-\u036f]")
+_LINE_BREAKS = re.compile(r"\s*[\n\r\u2028\u2029]\s*")
 _WORDS = FrenchTokenizer()
 
 
@@ -114,19 +115,27 @@ class MarkFormatter(Formatter):
 
 def make_snippet(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
     """Return HTML of up to two passages of text around the terms, or of its beginning."""
-    return passages(text, terms, max_chars) or opening(text, max_chars)
+    return _one_line(passages(text, terms, max_chars) or opening(text, max_chars))
 
 
 def article_snippet(body: str, lead: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
-    """Return HTML of the passages of the text, else of the lead, holding the terms.
+    """Return HTML of the passages of the text, else of the lead, holding the terms, on one line.
 
     An article that holds them in neither (found by its title alone) shows its lead, which
     says what it is about, else its text's opening.
+
+    >>> article_snippet("Un été.\\n\\n  Puis l’hiver.", "", {"hiv"})
+    'Un été. Puis l’<mark>hiver</mark>.'
     """
     for text in (body, lead):
         if text and (marked := passages(text, terms, max_chars)):
-            return marked
-    return opening(lead or body, max_chars)
+            return _one_line(marked)
+    return _one_line(opening(lead or body, max_chars))
+
+
+def _one_line(html: str) -> str:
+    """Return a snippet with its line breaks as spaces: a passage spans paragraphs as one line."""
+    return _LINE_BREAKS.sub(" ", html)
 
 
 def passages(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
