@@ -4,6 +4,7 @@ Everything the CLI and the web app use is exported here; neither imports Whoosh.
 """
 
 from .analysis.french import analyze, fold_accents
+from .analysis.labels import label_key
 from .archive import Archive
 from .errors import (
     ArticleNotFound,
@@ -162,6 +163,7 @@ __all__ = [
     "index_files",
     "index_plan",
     "json_chunks",
+    "label_key",
     "load_eval_set",
     "rank_queries",
     "results_payload",

@@ -76,7 +76,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class FacetValue:
-    """One value of a facet and how many matching articles carry it."""
+    """One value of a facet (its most written spelling) and the results filtering on it gives."""
 
     value: str
     count: int
@@ -84,7 +84,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facet:
-    """Counts of one field's values over all matching articles."""
+    """Counts of one field's values over all matching articles, as the result list counts."""
 
     name: str
     values: tuple[FacetValue, ...]

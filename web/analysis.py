@@ -11,7 +11,7 @@ from search import MAX_TRENDS, Period, concordance_payload, trends_payload
 from .analysis_params import parse_concordance, parse_trends
 from .archive import get_archive
 from .charts import bar_chart
-from .links import kept_params
+from .links import kept_params, toggled
 from .params import FACET_PARAMS, request_params
 
 bp = Blueprint("analysis", __name__)
@@ -91,12 +91,8 @@ def export_url(kind: str, fmt: str) -> str:
 
 
 def toggle_filter_url(endpoint: str, param: str, value: str) -> str:
-    """Return a page's URL with one filter value added, or removed if present."""
-    pairs = [(k, v) for k, v in kept_params("page") if v]
-    if (param, value) in pairs:
-        pairs.remove((param, value))
-    else:
-        pairs.append((param, value))
+    """Return a page's URL with one filter value added, or removed if chosen."""
+    pairs = toggled([(k, v) for k, v in kept_params("page") if v], param, value)
     return url_for(endpoint) + "?" + urlencode(pairs)
 
 

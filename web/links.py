@@ -7,6 +7,8 @@ from urllib.parse import quote, urlencode
 from flask import request, url_for
 from werkzeug.routing import BaseConverter
 
+from search import label_key
+
 from .params import clean_pairs
 
 
@@ -28,13 +30,20 @@ def search_url(drop: tuple[str, ...] = ("page",), **changes) -> str:
 
 
 def toggle_url(param: str, value: str) -> str:
-    """Return the current search's URL with one facet value added, or removed if present."""
-    pairs = kept_params("page")
-    if (param, value) in pairs:
-        pairs.remove((param, value))
-    else:
-        pairs.append((param, value))
-    return _with_params("pages.search_page", pairs)
+    """Return the current search's URL with one facet value added, or removed if chosen."""
+    return _with_params("pages.search_page", toggled(kept_params("page"), param, value))
+
+
+def toggled(pairs: list[tuple[str, str]], param: str, value: str) -> list[tuple[str, str]]:
+    """Return pairs with a filter value added, or without it if chosen in any spelling."""
+    key = label_key(value)
+    kept = [(k, v) for k, v in pairs if k != param or label_key(v) != key]
+    return kept if len(kept) < len(pairs) else [*pairs, (param, value)]
+
+
+def is_chosen(param: str, value: str) -> bool:
+    """Return whether the current search filters on value, in any of its spellings."""
+    return label_key(value) in {label_key(v) for v in chosen_values(param)}
 
 
 def article_url(article_id: str) -> str:
@@ -78,5 +87,6 @@ def register(app) -> None:
     app.url_map.converters["article_id"] = ArticleIdConverter
     # An id may hold "//" (a URL as id): no redirect that would merge the slashes.
     app.url_map.merge_slashes = False
-    for function in (search_url, toggle_url, article_url, results_url, kept_params, chosen_values):
+    globals_ = (search_url, toggle_url, is_chosen, article_url, results_url, kept_params)
+    for function in (*globals_, chosen_values):
         app.add_template_global(function)

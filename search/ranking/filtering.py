@@ -53,16 +53,11 @@ def combine(masks: dict[str, np.ndarray], without: str | None = None) -> np.ndar
 
 
 def _facet_mask(snapshot: Snapshot, name: str, values: list[str]) -> np.ndarray:
+    """Return which documents have one of the values, in any of its spellings."""
+    wanted = snapshot.spellings.of(FACET_FIELDS[name]).codes_of(values)
     if name in LIST_FACETS:
         lists = snapshot.tags
         mask = np.zeros(snapshot.size, dtype=bool)
-        wanted = np.isin(lists.codes, _codes(lists.names, values))
-        mask[lists.owners[wanted]] = True
+        mask[lists.owners[np.isin(lists.codes, wanted)]] = True
         return mask
-    labels = snapshot.labels[FACET_FIELDS[name]]
-    return np.isin(labels.codes, _codes(labels.names, values))
-
-
-def _codes(names: tuple[str, ...], values: list[str]) -> np.ndarray:
-    index = {name: code for code, name in enumerate(names)}
-    return np.array([index[v] for v in values if v in index], dtype=np.int32)
+    return np.isin(snapshot.labels[FACET_FIELDS[name]].codes, wanted)

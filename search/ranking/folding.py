@@ -10,6 +10,7 @@ that the index holds, matching or not, canonical first.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,11 @@ class Copies:
         # group[docnum]: its cluster's number, or -1 when it has no copy.
         self.group = arrays["group"]
         self._starts, self._members = arrays["member_starts"], arrays["members"]
+
+    @cached_property
+    def clustered(self) -> np.ndarray:
+        """Return, per docnum, whether the article has a copy."""
+        return self.group >= 0
 
     @property
     def count(self) -> int:
@@ -85,6 +91,24 @@ class Copies:
             if group >= 0:
                 seen.add(group)
         return kept
+
+
+def count_folded(
+    docnums: np.ndarray, values: np.ndarray, size: int, copies: Copies | None
+) -> np.ndarray:
+    """Count docnums per value (0 to size - 1), with copies each cluster once per value.
+
+    So a value counts what a result list restricted to it would total: one entry per
+    cluster among the articles that have the value.
+    """
+    if not copies or not size:
+        return np.bincount(values, minlength=size)
+    group = copies.group[docnums]
+    single = group < 0
+    counts = np.bincount(values[single], minlength=size)
+    pairs = np.sort(group[~single].astype(np.int64) * size + values[~single])
+    distinct = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs
+    return counts + np.bincount(distinct % size, minlength=size)
 
 
 class CopiesCache:

@@ -23,6 +23,7 @@ from .arrays import range_slots
 from .codec import reader_segments
 from .schema import TEXT_FIELDS
 from .segment import NO_DATE, SegmentData, moment, timestamp
+from .spellings import Grouping
 from .titles import distinct_share, title_signatures
 
 # Fields whose values are facets and filters (single label per article), and the list one.
@@ -112,6 +113,7 @@ class Snapshot:
         }
         self.labels = {name: self._labels(name, mapped) for name in LABEL_FIELDS}
         self.tags = self._label_lists(LIST_FIELD, mapped)
+        self.spellings = Grouping(self.labels, self.tags, self.live)
         if "distinct_titles" in mapped:
             # Worked out by the indexer: a third of a second at 360k articles.
             self.__dict__["distinct_titles"] = float(mapped["distinct_titles"][0])

@@ -33,9 +33,10 @@ def run_search(
     per_page: int,
     copies: Copies | None = None,
 ) -> Results:
-    """Return one page of results; facets count every match.
+    """Return one page of results, with facet counts over every match.
 
-    With copies, an article's duplicates ranked below it are folded into its hit (folding.py).
+    With copies, an article's duplicates ranked below it are folded into its hit (folding.py),
+    and the facets count each cluster once per value, as the list a value opens totals.
 
     :raises InvalidDateRange: if the date range ends before it starts.
     """
@@ -65,7 +66,7 @@ def run_search(
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=_facets(ranking, masks),
+        facets=_facets(ranking, masks, copies),
         syntax_fallback=parsed.syntax_fallback,
         truncated=parsed.truncated,
         suggestion=None if over_time() else spelling_suggestion(snapshot, text, parsed),
@@ -84,7 +85,9 @@ def select(snapshot: Snapshot, text: str, filters: Filters, sort=Sort.RELEVANCE)
     return rank(snapshot, parse_query(text), combine(filter_masks(snapshot, filters)), sort)
 
 
-def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]:
+def _facets(
+    ranking: Ranking, masks: dict[str, np.ndarray], copies: Copies | None
+) -> tuple[Facet, ...]:
     """Return facet counts; a facet with chosen values is counted without its own filter.
 
     So the other values of that facet stay offered, as alternatives to add.
@@ -93,7 +96,7 @@ def _facets(ranking: Ranking, masks: dict[str, np.ndarray]) -> tuple[Facet, ...]
     for name in FACET_FIELDS:
         others = combine(masks, without=name)
         selected = ranking.candidates & others if others is not None else ranking.candidates
-        facets.append(count_facet(ranking.snapshot, name, selected))
+        facets.append(count_facet(ranking.snapshot, name, selected, copies))
     return tuple(facets)
 
 

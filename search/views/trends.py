@@ -3,7 +3,8 @@
 Counts are those of the result list for the same query, filters and period (``/recherche``
 with ``du``/``au``, ``fouille search --from/--to``): the same parsed query and filter, and
 duplicates folded the same way, one per cluster of duplicates within the period. The share
-divides by the articles of the period under the same filters, folded alike.
+divides by the articles of the period under the same filters, folded alike. A trend's
+matches and facets are counted alike too: its matches are the result list's total.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..errors import MissingQuery, TooManyQueries
 from ..limits import current
 from ..models import Facet, Filters
 from ..ranking.facets import count_facet
-from ..ranking.folding import Copies
+from ..ranking.folding import Copies, count_folded
 from ..ranking.query import parse_query
 from ..store.snapshot import NO_DATE, Snapshot
 from .association import KeyTerm, key_terms
@@ -52,7 +53,8 @@ class Trend:
 
     query: str
     points: tuple[TrendPoint, ...]
-    # Every matching article, duplicates included, as the facets count them.
+    # The matching articles as the result list totals them (and the facets count them): each
+    # cluster of duplicates once unless every duplicate is listed; undated, those without a day.
     matches: int
     undated: int
     facets: tuple[Facet, ...]
@@ -144,15 +146,16 @@ def _trend(snapshot, text, filters, copies, days, span_of_day, totals) -> Trend:
     terms = highlight_terms(snapshot, parse_query(text))
     selected = np.zeros(snapshot.size, dtype=bool)
     selected[matched] = True
+    undated = matched[days[matched] == UNDATED]
     return Trend(
         query=text,
         points=tuple(
             TrendPoint(span, int(counts[i]), int(totals[i]))
             for i, span in enumerate(span_of_day.spans)
         ),
-        matches=len(matched),
-        undated=int(np.count_nonzero(days[matched] == UNDATED)),
-        facets=tuple(count_facet(snapshot, name, selected) for name in TREND_FACETS),
+        matches=len(matched) - copies.folded(matched) if copies else len(matched),
+        undated=int(count_folded(undated, np.zeros(len(undated), np.int64), 1, copies)[0]),
+        facets=tuple(count_facet(snapshot, name, selected, copies) for name in TREND_FACETS),
         terms=key_terms(snapshot, matched, terms),
     )
 
@@ -161,13 +164,4 @@ def _per_span(docnums: np.ndarray, days, span_of_day: _SpanFinder, copies) -> np
     """Count the documents per span, each cluster of duplicates once per span."""
     spans = span_of_day(days[docnums])
     inside = spans >= 0
-    spans, docnums = spans[inside], np.asarray(docnums)[inside]
-    count = len(span_of_day.spans)
-    if not copies:
-        return np.bincount(spans, minlength=count)
-    group = copies.group[docnums]
-    single = group < 0
-    counts = np.bincount(spans[single], minlength=count)
-    # A cluster counts once in each span where some of its articles fall.
-    pairs = np.unique(spans[~single] * copies.count + group[~single])
-    return counts + np.bincount(pairs // copies.count, minlength=count)
+    return count_folded(np.asarray(docnums)[inside], spans[inside], len(span_of_day.spans), copies)
