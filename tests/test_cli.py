@@ -124,10 +124,11 @@ def test_index_summary_says_what_each_step_did(tmp_path, runner, corpus):
     result = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[1:3] == [
-        "Segments: 1 written; the index holds 1.",
-        "Duplicates: none among 4 articles (4 compared, 0 forgotten, 0.0 s).",
-    ]
+    assert lines[1] == "Segments: 1 written; the index holds 1."
+    # The time depends on the machine's load.
+    assert re.fullmatch(
+        r"Duplicates: none among 4 articles \(4 compared, 0 forgotten, [0-9.]+ s\)\.", lines[2]
+    )
     assert lines[3:] == [
         "Topics: none, the index holds fewer than 1,000 articles.",
         "View: written for 4 articles.",
