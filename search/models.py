@@ -23,6 +23,17 @@ class Article:
     published: datetime | None = None
 
 
+@dataclass(frozen=True)
+class InputNote:
+    """How a file was read when it was not as expected (its encoding guessed, say)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
 class Sort(Enum):
     """Orders a result list can take."""
 

@@ -180,7 +180,7 @@ def test_skip_invalid_indexes_the_rest_and_lists_the_skipped(tmp_path, runner):
 
 
 def test_index_of_an_unsupported_file_fails_naming_it(tmp_path, runner):
-    notes = tmp_path / "notes.txt"
+    notes = tmp_path / "notes.odt"
     notes.write_text("à lire", encoding="utf-8")
     result = runner.invoke(cli, ["index", str(notes), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1
@@ -188,10 +188,10 @@ def test_index_of_an_unsupported_file_fails_naming_it(tmp_path, runner):
 
 
 def test_index_of_a_folder_names_the_files_passed_over(tmp_path, runner, corpus):
-    (tmp_path / "notes.txt").write_text("à lire", encoding="utf-8")
+    (tmp_path / "notes.odt").write_text("à lire", encoding="utf-8")
     result = runner.invoke(cli, ["index", str(tmp_path), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert f"Passed over {tmp_path / 'notes.txt'}" in result.stderr
+    assert f"Passed over {tmp_path / 'notes.odt'}" in result.stderr
     assert "4 added" in result.stdout
 
 

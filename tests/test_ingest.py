@@ -177,19 +177,19 @@ def test_folder_is_read_recursively_and_other_files_are_passed_over(tmp_path):
     write_csv(folder / "sub" / "b.csv", [article(2)], ";")
     write_json(folder / "sub" / "deeper" / "c.json", [article(3), article(4)])
     write_jsonl(folder / ".cache.jsonl", [article(5)])
-    (folder / "notes.txt").write_text("à lire", encoding="utf-8")
+    (folder / "notes.odt").write_text("à lire", encoding="utf-8")
 
     files, passed_over = collect_files([folder])
     assert files == [folder / "a.jsonl", folder / "sub/b.csv", folder / "sub/deeper/c.json"]
-    assert passed_over == [folder / "notes.txt"]
+    assert passed_over == [folder / "notes.odt"]
 
     report = index_files(tmp_path / "ix", [folder])
-    assert (report.files, report.added, report.passed_over) == (3, 4, [folder / "notes.txt"])
+    assert (report.files, report.added, report.passed_over) == (3, 4, [folder / "notes.odt"])
     assert count(tmp_path / "ix") == 4
 
 
 def test_unsupported_file_given_explicitly_is_refused(tmp_path):
-    notes = tmp_path / "notes.txt"
+    notes = tmp_path / "notes.odt"
     notes.write_text("à lire", encoding="utf-8")
     with pytest.raises(UnsupportedInput, match="unsupported format") as caught:
         collect_files([notes])

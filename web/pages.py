@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 
 from search import Filters, IndexEmpty
@@ -63,6 +65,8 @@ def article_page(article_id: str):
         query=query,
         reprises=archive.duplicates(article_id),
         related=archive.related(article_id),
+        # The day a printed copy was read, for its citation line ("consulté le …").
+        consulted=date.today(),
     )
 
 

@@ -50,7 +50,7 @@ BAR_DELAY = 0.5
 def index_command(
     paths, index_dir, rebuild, skip_invalid, prune, watch, interval, batch_size, procs
 ):
-    """Index articles from JSONL, JSON, CSV, HTML or RSS/Atom files, feed URLs, or folders.
+    """Index articles from JSONL, JSON, CSV, HTML, RSS/Atom or text files, feed URLs, folders.
 
     Run again, it reads only the files that are new or changed since the last run.
     """
@@ -133,11 +133,14 @@ def _watch(index_dir: Path, paths: list[Path], interval: float, options: dict) -
 def _print_passed_over(paths: list[Path]) -> None:
     for path in paths:
         click.echo(
-            f"Passed over {path}: not an article file (JSONL, JSON, CSV, HTML, feed).", err=True
+            f"Passed over {path}: not an article file (JSONL, JSON, CSV, HTML, feed, text).",
+            err=True,
         )
 
 
 def _print_sync(report, index_dir: Path) -> None:
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
     if report.skipped:
         click.echo(f"Skipped {counted(len(report.skipped), 'invalid record')}:", err=True)
         print_errors(report.skipped)

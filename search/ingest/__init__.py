@@ -1,4 +1,4 @@
-"""Read article collections: JSON Lines, JSON, CSV, web pages, RSS/Atom feeds, and folders.
+"""Read article collections: JSON Lines, JSON, CSV, web pages, RSS/Atom feeds, text files, folders.
 
 A feed can also be given by its http(s) URL; it is fetched each time it is read. Imports only
 ``analysis`` (to fold accents in dates and sections), never the index or what searches it.
@@ -11,18 +11,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import InputError, UnsupportedInput
-from ..models import Article
+from ..models import Article, InputNote
 from .csvfile import read_csv
 from .feeds import read_feed, read_feed_url
 from .fetch import is_url
 from .html import read_html
 from .jsonarray import read_json
 from .jsonl import read_jsonl
+from .plaintext import read_text
 from .records import fingerprint, normalize_record, normalize_section
 
 __all__ = ["collect_files", "fingerprint", "normalize_section", "read_articles", "SUFFIXES"]
 
-Reader = Callable[[Path], Iterator[tuple[int, dict | InputError]]]
+Reader = Callable[[Path], Iterator[tuple[int, dict | InputNote | InputError]]]
 READERS: dict[str, Reader] = {
     ".jsonl": read_jsonl,
     ".ndjson": read_jsonl,
@@ -36,6 +37,7 @@ READERS: dict[str, Reader] = {
     ".rss": read_feed,
     ".atom": read_feed,
     ".xml": read_feed,
+    ".txt": read_text,
 }
 SUFFIXES = tuple(READERS)
 # Inside a folder, an .xml file is read only if it opens like a feed: sitemaps and other
@@ -44,6 +46,12 @@ _FEED_START = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF)[\s>]")
 # A shell path argument such as https://example.org/feed.xml reaches us as a pathlib.Path,
 # which has merged the two slashes.
 _MERGED_URL = re.compile(r"^(https?):/+(?=[^/])")
+
+
+class FolderFile(type(Path())):
+    """A file found in a folder given, which remembers that folder: text files' ids start there."""
+
+    folder: Path
 
 
 def _suffix(path: Path) -> str:
@@ -66,7 +74,7 @@ def collect_files(paths: list[Path | str]) -> tuple[list[Path | str], list[Path]
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.name.startswith("."):
                     continue
-                (files if _readable(child) else passed_over).append(child)
+                (files if _readable(child) else passed_over).append(_in_folder(child, path))
         elif path.is_file():
             if _suffix(path) not in READERS:
                 raise UnsupportedInput(
@@ -79,6 +87,12 @@ def collect_files(paths: list[Path | str]) -> tuple[list[Path | str], list[Path]
     return files, passed_over
 
 
+def _in_folder(child: Path, folder: Path) -> FolderFile:
+    found = FolderFile(child)
+    found.folder = folder
+    return found
+
+
 def _readable(child: Path) -> bool:
     suffix = _suffix(child)
     if suffix != ".xml":
@@ -87,18 +101,21 @@ def _readable(child: Path) -> bool:
         return bool(_FEED_START.search(file.read(2048)))
 
 
-def read_articles(path: Path | str) -> Iterator[tuple[int, Article | InputError]]:
+def read_articles(path: Path | str) -> Iterator[tuple[int, Article | InputNote | InputError]]:
     """Yield each record's line with its article, or with the error that makes it unusable.
 
-    path is a file, or the URL of a feed as collect_files returns it.
+    path is a file, or the URL of a feed as collect_files returns it. A note says how a file
+    was read when that was not as expected (a text file's encoding guessed).
     """
     if isinstance(path, str) and is_url(path):
         records = read_feed_url(path)
+    elif isinstance(path, FolderFile) and _suffix(path) == ".txt":
+        records = read_text(path, path.folder)
     else:
         path = Path(path)
         records = READERS[_suffix(path)](path)
     for line, raw in records:
-        if isinstance(raw, InputError):
+        if isinstance(raw, InputError | InputNote):
             yield line, raw
             continue
         try:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from ..errors import NO_SPACE, DiskFull, IndexMissing, InputError, InvalidInput
 from ..ingest import collect_files, fingerprint, read_articles
-from ..models import Article
+from ..models import Article, InputNote
 from ..wording import counted
 from .clustering import DuplicateReport, clear_duplicates
 from .codec import reader_segments
@@ -40,6 +40,7 @@ class IndexPlan:
     passed_over: list[Path]
     valid: int = 0
     errors: list[InputError] = field(default_factory=list)
+    notes: list[InputNote] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +53,8 @@ class IndexReport:
     unchanged: int = 0
     skipped: list[InputError] = field(default_factory=list)
     passed_over: list[Path] = field(default_factory=list)
+    # How files were read when that was not as expected (a text file's encoding guessed).
+    notes: list[InputNote] = field(default_factory=list)
     seconds: float = 0.0
     segments: SegmentCounts = field(default_factory=SegmentCounts)
     # The record of duplicates, the topic space and the view brought up to date after the
@@ -81,7 +84,7 @@ def check_files(paths: list[Path]) -> IndexPlan:
     """
     files, passed_over = collect_files(paths)
     plan = IndexPlan(files=files, passed_over=passed_over)
-    for _ in _valid_articles(files, plan.errors):
+    for _ in _valid_articles(files, plan.errors, plan.notes):
         plan.valid += 1
     return plan
 
@@ -116,7 +119,12 @@ def index_plan(
 
 def _index_plan(index_dir, plan, rebuild, batch_size, procs, progress, phase) -> IndexReport:
     started = time.perf_counter()
-    report = IndexReport(files=len(plan.files), skipped=plan.errors, passed_over=plan.passed_over)
+    report = IndexReport(
+        files=len(plan.files),
+        skipped=plan.errors,
+        passed_over=plan.passed_over,
+        notes=plan.notes,
+    )
     ix = fresh_index(index_dir) if rebuild else open_or_create_index(index_dir)
     discard_uncommitted(ix)
     with ix.searcher() as searcher, Batch(ix, batch_size, procs=procs) as batch:
@@ -217,22 +225,31 @@ def committed_ids(index_dir: Path) -> set[str]:
     return held
 
 
-def _valid_articles(files: list[Path], errors: list[InputError]) -> Iterator[Article]:
+def _valid_articles(
+    files: list[Path], errors: list[InputError], notes: list[InputNote] | None = None
+) -> Iterator[Article]:
     """Yield each valid article of the files, appending every problem found to errors."""
     seen: dict[str, str] = {}
     for path in files:
-        yield from file_articles(path, seen, errors)
+        yield from file_articles(path, seen, errors, notes)
 
 
 def file_articles(
-    path: Path | str, seen: dict[str, str], errors: list[InputError]
+    path: Path | str,
+    seen: dict[str, str],
+    errors: list[InputError],
+    notes: list[InputNote] | None = None,
 ) -> Iterator[Article]:
     """Yield the valid articles of one file whose id is not in seen, recording where each was.
 
-    Every problem found, including an id already seen, is appended to errors.
+    Every problem found, including an id already seen, is appended to errors; every note on
+    how the file was read, to notes when given.
     """
     for line, item in read_articles(path):
-        if isinstance(item, InputError):
+        if isinstance(item, InputNote):
+            if notes is not None:
+                notes.append(item)
+        elif isinstance(item, InputError):
             errors.append(item)
         elif item.id in seen:
             errors.append(

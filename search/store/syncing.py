@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import DiskFull, IndexLocked, InputError, InvalidInput
 from ..ingest import collect_files
+from ..models import InputNote
 from .derived import update_derived
 from .index import discard_uncommitted
 from .indexing import (
@@ -57,6 +58,7 @@ class SyncPlan:
     stale: dict[str, int] = field(default_factory=dict)
     valid: int = 0
     errors: list[InputError] = field(default_factory=list)
+    notes: list[InputNote] = field(default_factory=list)
 
 
 @dataclass
@@ -115,7 +117,7 @@ def check_sync(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
         _classify(plan, file)
     seen = dict(plan.known)
     for file in plan.read:
-        for article in file_articles(file, seen, plan.errors):
+        for article in file_articles(file, seen, plan.errors, plan.notes):
             plan.claims[article.id] = _key(file)
             plan.valid += 1
     present = {_key(file) for file in files}
@@ -311,6 +313,7 @@ def _new_report(plan: SyncPlan) -> SyncReport:
         unchanged=unread,
         skipped=plan.errors,
         passed_over=plan.passed_over,
+        notes=plan.notes,
         read_files=len(plan.read),
         unchanged_files=len(plan.unchanged),
         unread_articles=unread,
