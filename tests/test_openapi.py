@@ -110,6 +110,7 @@ def test_api_page_links_the_document_and_lists_every_route(client, document):
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert response.status_code == 200 and page.html["lang"] == "fr"
     assert page.find("a", href="/api/openapi.json")
+    assert page.find("footer").find("a", href="/api", string="API")
     listed = [h3.get_text() for h3 in page.select("section.route h3")]
     assert listed == [f"GET {path}" for path in document["paths"]]
     search = page.find("h3", string="GET /api/search").parent
