@@ -45,6 +45,7 @@ ROUTES = [
     "/",
     "/recherche",
     "/recherche/nouvelle",
+    "/recherche.atom",
     "/api/search",
     "/api/suggest",
     "/tendances",

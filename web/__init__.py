@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import analysis, api, charts, errors, exports, formatting, links, pages
+from . import analysis, api, apidoc, charts, errors, exports, feeds, formatting, links, pages
 
 # Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
 # TIME_BUDGET: seconds a search, trend or concordance may take before it answers with what it
@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     analysis.register(app)
+    feeds.register(app)
+    apidoc.register(app)
     charts.register(app)
     errors.register(app)
     formatting.register(app)

@@ -35,6 +35,8 @@ MAX_SUGGEST_CHARS = 100
 # Alternatives of one filter (annee=2020&annee=2021…): more is no search a reader makes, and
 # each value is a line of the page.
 MAX_FILTER_VALUES = 30
+# Entries of a search's feed: a reader keeps those it has seen, the newest are enough.
+MAX_FEED_ENTRIES = 50
 
 
 class Kind(Enum):
@@ -125,15 +127,23 @@ ROUTES = {
     "exports.concordance": Route(
         "Toutes les lignes d’une concordance, à télécharger (CSV ou JSON)."
     ),
+    "feeds.search_feed": Route(
+        f"Les {MAX_FEED_ENTRIES} articles les plus récents d’une recherche, en flux Atom "
+        "(pour s’abonner)."
+    ),
+    "apidoc.api_page": Route("Les routes de l’API JSON et leurs paramètres."),
+    "apidoc.openapi": Route("La description OpenAPI 3.1 de l’API JSON.", json=True),
 }
 RESULTS = ("pages.search_page", "api.search", "exports.results")
 TRENDS = ("analysis.trends_page", "analysis.trends_api", "exports.trends")
 CONCORDANCE = ("analysis.concordance_page", "analysis.concordance_api", "exports.concordance")
-FILTERED = RESULTS + TRENDS + CONCORDANCE
+# A search's feed: the filters of its results, sorted newest first, the first page.
+FEED = ("feeds.search_feed",)
+FILTERED = RESULTS + TRENDS + CONCORDANCE + FEED
 # Downloads hold every row: they take no page; doublons changes nothing in a results
 # download, which lists every duplicate.
 PAGED = RESULTS[:2] + CONCORDANCE[:2]
-FOLDING = RESULTS[:2] + TRENDS + CONCORDANCE
+FOLDING = RESULTS[:2] + TRENDS + CONCORDANCE + FEED
 
 
 def _filter(name: str, which: str, several: str, example: str) -> Parameter:
@@ -165,7 +175,7 @@ PARAMETERS = (
     Parameter(
         "q",
         Kind.QUERY,
-        RESULTS + CONCORDANCE + ("pages.article_page", "pages.new_search"),
+        RESULTS + CONCORDANCE + FEED + ("pages.article_page", "pages.new_search"),
         "La recherche, dans la syntaxe de la page d’aide (128 mots au plus sont cherchés) ; "
         "sur la page d’un article, ses mots y sont surlignés.",
         rule="Une seule recherche ; la page Tendances en compare plusieurs.",
