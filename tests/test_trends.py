@@ -241,6 +241,6 @@ def test_filters_that_keep_no_dated_article_say_so_instead_of_an_empty_chart(cli
 
 
 def test_empty_choices_fall_back_to_the_defaults(client):
-    html = page(client, "/tendances?q=covid&par=&mesure=")
+    html = page(client, "/tendances?q=covid&par=&mesure=&periode=tout")
     assert html.select_one("#donnees tbody th").get_text() == "janvier 2018"
     assert html.select_one("#chart-title").get_text().startswith("Part des articles")

@@ -271,6 +271,18 @@ PARAMETERS = (
         error=InvalidMeasure,
     ),
     Parameter(
+        "periode",
+        Kind.CHOICE,
+        ("analysis.trends_page", "analysis.trends_api"),
+        "Les périodes montrées quand aucune date n’est choisie (du, au, annee).",
+        choices=(
+            Choice("essentiel", "les années où se trouve l’essentiel des articles", False),
+            Choice("tout", "toute la période des articles", True),
+        ),
+        default="essentiel",
+        example="tout",
+    ),
+    Parameter(
         "doublons",
         Kind.CHOICE,
         FOLDING,

@@ -5,6 +5,9 @@ accents kept, French function words left out), so they read as the articles wrot
 The matching articles' words, counted on a bounded sample of them, are compared with the
 rest of the archive; a word scores high when it is far more frequent in the matches than
 elsewhere, and words of the query itself are left out (they are associated by definition).
+A word must be held by MIN_ARTICLES sampled matches from MIN_SOURCES sources (one, when one
+source wrote nearly all the matches), so that one article's own words never show; calendar words
+(vendredi, semaine) are left out too: any subject has them.
 
 >>> g2 = log_likelihood(np.array([30.0]), np.array([1_000.0]), 1_000.0, 100_000.0)
 >>> round(float(g2[0]), 1)
@@ -18,13 +21,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..analysis.calendar import is_calendar_word
 from ..analysis.french import fold_accents, stem
 from ..store.segment import SegmentData
 from ..store.snapshot import Snapshot
 
 # Articles whose words are counted, at most: enough for stable scores, fast for 36,000.
 SAMPLE = 2_000
-MIN_COUNT = 2
+MIN_ARTICLES = 5
+MIN_SOURCES = 2
+# A source counts towards MIN_SOURCES when it holds this share of the sampled matches: where
+# one source wrote nearly all of them, words are asked of it alone.
+SOURCE_SHARE = 0.1
+SOURCE_FIELD = "source_label"
+# G² above this is chance only once in a thousand (χ² with one degree of freedom).
+MIN_SCORE = 10.83
 TOP = 15
 FIELD = "words"
 
@@ -50,26 +61,38 @@ def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], to
         return ()
     sample = docnums[:: max(1, len(docnums) // SAMPLE)][:SAMPLE]
     counts: Counter[str] = Counter()
+    sources: dict[str, set[int]] = {}
     ranks: list[tuple[SegmentData, dict[str, int]]] = []
     archive_size = 0
+    source_of = _source_groups(snapshot)
     for data, base, _ in snapshot.segments:
         if FIELD not in data.fields:
             continue
         df = data.arrays[f"{FIELD}.df"]
         archive_size += int(df.sum())
         mine = sample[(sample >= base) & (sample < base + data.doc_count)] - base
-        terms, _ = data.forward(FIELD, mine)
+        terms, sizes = data.forward(FIELD, mine)
         held = np.bincount(terms, minlength=len(df))
         found = {}
         for rank in np.flatnonzero(held).tolist():
             word = data.term_at(FIELD, rank).decode("utf-8")
             counts[word] += int(held[rank])
             found[word] = rank
+        words_of = {rank: word for word, rank in found.items()}
+        owners = source_of[np.repeat(mine + base, sizes)]
+        for rank, source in set(zip(terms.tolist(), owners.tolist(), strict=True)):
+            if source >= 0:
+                sources.setdefault(words_of[rank], set()).add(source)
         ranks.append((data, found))
+    needed = _sources_needed(source_of[sample])
     words = [
         w
         for w, n in counts.items()
-        if n >= MIN_COUNT and _is_word(w) and _stem(w) not in query_terms
+        if n >= MIN_ARTICLES
+        and len(sources.get(w, ())) >= needed
+        and _is_word(w)
+        and not is_calendar_word(w)
+        and _stem(w) not in query_terms
     ]
     if not words:
         return ()
@@ -83,10 +106,11 @@ def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], to
         rank[missing] = data.find_all(FIELD, [words[i].encode("utf-8") for i in missing])
         held = rank >= 0
         archive[held] += df[rank[held]]
-    sample_size = float(sample_counts.sum())
+    # Every word of the sample counts in its size, as every word of the archive does in its.
+    sample_size = float(sum(counts.values()))
     scores = log_likelihood(sample_counts, archive, sample_size, archive_size)
     rest_rate = (archive - sample_counts) / max(archive_size - sample_size, 1.0)
-    over = sample_counts / sample_size > rest_rate
+    over = (sample_counts / sample_size > rest_rate) & (scores >= MIN_SCORE)
     order = [i for i in np.argsort(-scores, kind="stable") if over[i]][:top]
     return tuple(
         KeyTerm(words[i], int(sample_counts[i]), round(float(scores[i]), 1)) for i in order
@@ -107,6 +131,21 @@ def log_likelihood(sample, archive, sample_size, archive_size) -> np.ndarray:
         left = np.where(sample > 0, sample * np.log(sample / expected_sample), 0.0)
         right = np.where(rest > 0, rest * np.log(rest / expected_rest), 0.0)
     return 2 * (left + right)
+
+
+def _sources_needed(sources: np.ndarray) -> int:
+    """Return how many sources a word must come from: MIN_SOURCES, if the matches have them."""
+    held = np.bincount(sources[sources >= 0]) if (sources >= 0).any() else np.zeros(1)
+    return min(MIN_SOURCES, max(1, int((held >= SOURCE_SHARE * len(sources)).sum())))
+
+
+def _source_groups(snapshot: Snapshot) -> np.ndarray:
+    """Return each document's source as the number of its group of spellings, -1 for none."""
+    codes = snapshot.labels[SOURCE_FIELD].codes
+    group = snapshot.spellings.of(SOURCE_FIELD).group
+    if not len(group):
+        return np.full(len(codes), -1, dtype=np.int64)
+    return np.where(codes >= 0, group[np.maximum(codes, 0)], -1)
 
 
 def _is_word(text: str) -> bool:
