@@ -16,13 +16,13 @@ source wrote nearly all the matches), so that one article's own words never show
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..analysis.calendar import is_calendar_word
 from ..analysis.french import fold_accents, stem
+from ..ranking.folding import Copies
 from ..store.segment import SegmentData
 from ..store.snapshot import Snapshot
 
@@ -49,41 +49,28 @@ class KeyTerm:
     score: float
 
 
-def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], top: int = TOP):
+def key_terms(
+    snapshot: Snapshot,
+    docnums: np.ndarray,
+    query_terms: set[str],
+    copies: Copies | None = None,
+    top: int = TOP,
+):
     """Return the words most over-represented in these documents' titles and leads.
 
-    Counts are of articles: how many of the sampled matches hold the word, against how many
-    articles of the archive do. Each segment keeps its articles' words by article
-    (``building.FORWARD``), so a sample's words are gathered without reading any article.
+    Counts are of articles: how many of the sampled matches hold the word, copies of one
+    article once (as result lists fold them), against how many articles of the archive do.
+    Each segment keeps its articles' words by article (``building.FORWARD``), so a sample's
+    words are gathered without reading any article.
     """
     docnums = np.sort(np.asarray(docnums, dtype=np.int64))
     if not len(docnums):
         return ()
     sample = docnums[:: max(1, len(docnums) // SAMPLE)][:SAMPLE]
-    counts: Counter[str] = Counter()
-    sources: dict[str, set[int]] = {}
-    ranks: list[tuple[SegmentData, dict[str, int]]] = []
-    archive_size = 0
     source_of = _source_groups(snapshot)
-    for data, base, _ in snapshot.segments:
-        if FIELD not in data.fields:
-            continue
-        df = data.arrays[f"{FIELD}.df"]
-        archive_size += int(df.sum())
-        mine = sample[(sample >= base) & (sample < base + data.doc_count)] - base
-        terms, sizes = data.forward(FIELD, mine)
-        held = np.bincount(terms, minlength=len(df))
-        found = {}
-        for rank in np.flatnonzero(held).tolist():
-            word = data.term_at(FIELD, rank).decode("utf-8")
-            counts[word] += int(held[rank])
-            found[word] = rank
-        words_of = {rank: word for word, rank in found.items()}
-        owners = source_of[np.repeat(mine + base, sizes)]
-        for rank, source in set(zip(terms.tolist(), owners.tolist(), strict=True)):
-            if source >= 0:
-                sources.setdefault(words_of[rank], set()).add(source)
-        ranks.append((data, found))
+    sampled = _Sampled.gather(snapshot, sample, _articles(len(source_of), copies), source_of)
+    counts, sources = sampled.counts, sampled.sources
+    ranks, archive_size = sampled.ranks, sampled.archive_size
     needed = _sources_needed(source_of[sample])
     words = [
         w
@@ -117,6 +104,49 @@ def key_terms(snapshot: Snapshot, docnums: np.ndarray, query_terms: set[str], to
     )
 
 
+@dataclass
+class _Sampled:
+    """The words of a sample of matches: articles and sources holding each, by segment."""
+
+    holders: dict[str, set[int]]
+    sources: dict[str, set[int]]
+    ranks: list[tuple[SegmentData, dict[str, int]]]
+    archive_size: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return how many articles of the sample hold each word, copies of one once."""
+        return {word: len(articles) for word, articles in self.holders.items()}
+
+    @classmethod
+    def gather(cls, snapshot: Snapshot, sample: np.ndarray, article_of, source_of) -> _Sampled:
+        """Read the sample's words from each segment's forward lists."""
+        found = cls({}, {}, [], 0)
+        for data, base, _ in snapshot.segments:
+            if FIELD not in data.fields:
+                continue
+            found.archive_size += int(data.arrays[f"{FIELD}.df"].sum())
+            mine = sample[(sample >= base) & (sample < base + data.doc_count)] - base
+            terms, sizes = data.forward(FIELD, mine)
+            words_of = {
+                rank: data.term_at(FIELD, rank).decode("utf-8")
+                for rank in np.unique(terms).tolist()
+            }
+            owners = np.repeat(mine + base, sizes)
+            held = zip(
+                terms.tolist(),
+                article_of[owners].tolist(),
+                source_of[owners].tolist(),
+                strict=True,
+            )
+            for rank, article, source in set(held):
+                found.holders.setdefault(words_of[rank], set()).add(article)
+                if source >= 0:
+                    found.sources.setdefault(words_of[rank], set()).add(source)
+            found.ranks.append((data, {word: rank for rank, word in words_of.items()}))
+        return found
+
+
 def log_likelihood(sample, archive, sample_size, archive_size) -> np.ndarray:
     """Return Dunning's G² of each word: sample counts against the rest of the archive.
 
@@ -137,6 +167,15 @@ def _sources_needed(sources: np.ndarray) -> int:
     """Return how many sources a word must come from: MIN_SOURCES, if the matches have them."""
     held = np.bincount(sources[sources >= 0]) if (sources >= 0).any() else np.zeros(1)
     return min(MIN_SOURCES, max(1, int((held >= SOURCE_SHARE * len(sources)).sum())))
+
+
+def _articles(size: int, copies: Copies | None) -> np.ndarray:
+    """Return each document's article: its own number, or size + its cluster's for a copy."""
+    article = np.arange(size, dtype=np.int64)
+    if copies:
+        clustered = copies.group[:size] >= 0
+        article[clustered] = size + copies.group[:size][clustered]
+    return article
 
 
 def _source_groups(snapshot: Snapshot) -> np.ndarray:

@@ -225,7 +225,7 @@ def _trend(snapshot, text, matched, copies, days, span_of_day, totals) -> Trend:
         matches=len(matched) - copies.folded(matched) if copies else len(matched),
         undated=int(count_folded(undated, np.zeros(len(undated), np.int64), 1, copies)[0]),
         facets=tuple(count_facet(snapshot, name, selected, copies) for name in TREND_FACETS),
-        terms=key_terms(snapshot, matched, terms),
+        terms=key_terms(snapshot, matched, terms, copies),
         sampled=SAMPLE if len(matched) > SAMPLE else 0,
     )
 
