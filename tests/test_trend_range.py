@@ -114,6 +114,14 @@ def test_api_reports_the_range_shown(client):
     assert payload["trends"][0]["series"][0]["period"] == "2020-01"
 
 
+@pytest.mark.parametrize(
+    "periode, first, bulk_only", [("", "2020-01", True), ("tout", "2011-01", False)]
+)
+def test_download_holds_the_periods_the_page_shows(client, periode, first, bulk_only):
+    data = client.get(f"/export/tendances.json?q=grippe&par=mois&periode={periode}").get_json()
+    assert data["rows"][0]["period"] == first and data["metadata"]["bulk_only"] is bulk_only
+
+
 def test_bad_periode_value_is_refused_with_the_accepted_ones(client):
     response = client.get("/tendances?q=grippe&periode=court")
     assert response.status_code == 400

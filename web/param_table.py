@@ -273,7 +273,7 @@ PARAMETERS = (
     Parameter(
         "periode",
         Kind.CHOICE,
-        ("analysis.trends_page", "analysis.trends_api"),
+        TRENDS,
         "Les périodes montrées quand aucune date n’est choisie (du, au, annee).",
         choices=(
             Choice("essentiel", "les années où se trouve l’essentiel des articles", False),

@@ -75,6 +75,7 @@ def trends_export(trends: Trends) -> Export:
         queries=[t.query for t in trends.trends],
         period=trends.period.value,
         duplicates_folded=trends.collapse,
+        bulk_only=trends.narrowed,
         partial=trends.partial,
     )
     return Export("trends", TREND_COLUMNS, rows, metadata)
