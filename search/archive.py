@@ -198,8 +198,12 @@ class Archive:
         filters: Filters | None = None,
         period: Period = Period.MONTH,
         collapse: bool = True,
+        whole: bool = True,
     ) -> Trends:
         """Return each query's matching articles per period, as result lists count them.
+
+        With whole False, only the years holding the bulk of the matches are shown, unless
+        filters choose dates.
 
         :raises MissingQuery: without a query.
         :raises TooManyQueries: for more than four queries.
@@ -210,7 +214,9 @@ class Archive:
             copies = self._copies.get(searcher, self._generation) if collapse else None
             with request_limits(self.time_budget):
                 snapshot = self._arrays()
-                return compute_trends(snapshot, queries, filters or Filters(), period, copies)
+                return compute_trends(
+                    snapshot, queries, filters or Filters(), period, copies, whole
+                )
 
     def concordance(
         self,

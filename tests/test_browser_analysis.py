@@ -12,7 +12,7 @@ from test_browser import CHROMIUM, browser, page, site  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="chromium is not installed (make test installs it)"
 )
-TRENDS = "/tendances?q=covid&q=climat&par=annee"
+TRENDS = "/tendances?q=covid&q=climat&par=annee&periode=tout"
 
 
 def test_trends_chart_and_table_are_drawn_without_script(browser, site):  # noqa: F811
@@ -64,3 +64,33 @@ def test_concordance_sorts_by_next_word(page, site):  # noqa: F811
     page.click("form.analysis button")
     page.wait_for_url(re.compile(r"tri=suivant"))
     assert page.locator("table.kwic td.match").count() > 5
+
+
+@pytest.fixture(scope="module")
+def tail_site(tmp_path_factory):
+    """Serve a corpus with a sparse early tail: three articles in 2011, hundreds in 2020."""
+    from test_trend_range import tail_articles
+
+    from conftest import served, write_jsonl
+    from search import index_files
+
+    folder = tmp_path_factory.mktemp("tail-site")
+    index_files(folder, [write_jsonl(folder.parent / "tail.jsonl", tail_articles())])
+    with served(folder) as base:
+        yield base
+
+
+def test_trends_show_the_bulk_with_round_ticks_and_no_empty_runs(page, tail_site):  # noqa: F811
+    page.goto(tail_site + "/tendances?q=grippe&par=mois")
+    assert page.inner_text("p.bulk").startswith("Périodes montrées : de janvier à décembre 2020")
+    ticks = page.locator("text.tick").evaluate_all("els => els.map(e => e.textContent)")
+    assert ticks == [f"{n}\u202f%" for n in (0, 20, 40, 60, 80, 100)]
+    rows = page.locator("#donnees tbody tr")
+    empty = [
+        all(c.strip() in ("0", "0,00\u202f%") for c in row.locator("td").all_inner_texts()[:-1])
+        for row in rows.all()
+    ]
+    assert not any(a and b for a, b in zip(empty, empty[1:], strict=False))
+    page.click("text=Voir toute la période")
+    page.wait_for_url(re.compile(r"periode=tout"))
+    assert rows.first.locator("th").inner_text() == "janvier 2011"

@@ -19,6 +19,7 @@ from search import (
     index_files,
 )
 from search.analysis.french import WordAnalyzer
+from search.views.association import MIN_ARTICLES
 from search.views.periods import span_of, spans_between
 from web import create_app
 
@@ -101,21 +102,89 @@ def test_facets_count_the_matches_of_each_query(sample):
     assert [f.name for f in trend.facets] == ["section", "author", "source", "tags"]
 
 
-def test_associated_words_are_written_as_articles_write_them_without_the_query(sample):
-    (trend,) = sample.trends(["retraites"]).trends
+def pension_articles() -> list[dict]:
+    """Return a corpus where retraites has enough articles and sources for associated words.
+
+    Fifteen articles on the pension reform from three sources, five for each form of the word
+    (two of them published again by a fourth source, word for word), among forty others.
+    """
+    sources = ("Le Quotidien", "La Gazette", "Ouest Matin")
+    forms = ("retraites", "retraite", "retraités")
+    steps = ("examinée par les députés", "votée au Sénat")
+    pensions = [
+        {
+            "id": f"retraites-{n}",
+            "title": f"La réforme des {forms[n // 5]} {steps[n % 2]} ({n})",
+            "summary": ("La réforme passe en commission.", "Les syndicats contestent la réforme.")[
+                n % 2
+            ],
+            "text": f"Le débat sur la réforme des retraites continue, épisode {n}.",
+            "source": sources[n % 3],
+            "section": "Politique" if n < 12 else "Économie",
+            "published": f"2023-{n % 12 + 1:02d}-15",
+        }
+        for n in range(15)
+    ]
+    # Long enough (duplicates.MIN_WORDS) for each article's two publications to be found as one.
+    pensions[0]["text"] = (
+        "Le gouvernement défend sa réforme des retraites devant les syndicats, qui appellent à "
+        "une nouvelle journée de grève et de manifestations dans toutes les grandes villes."
+    )
+    pensions[1]["text"] = (
+        "Au Sénat, la commission des affaires sociales a adopté mardi l’article qui repousse "
+        "l’âge légal de départ, après une longue nuit de débats et plusieurs amendements rejetés."
+    )
+    copies = [
+        dict(article, id=f"{article['id']}-bis", source="Dépêches Réunies")
+        for article in pensions[:2]
+    ]
+    others = [
+        {
+            "id": f"autre-{n}",
+            "title": f"Le festival de musique accueille un concert en plein air ({n})",
+            "summary": "Le public est venu nombreux malgré la pluie.",
+            "text": f"Un concert de musique classique, soirée {n}.",
+            "source": sources[n % 3],
+            "section": "Culture",
+            "published": f"2023-{n % 12 + 1:02d}-0{n % 9 + 1}",
+        }
+        for n in range(40)
+    ]
+    return pensions + copies + others
+
+
+@pytest.fixture(scope="module")
+def pensions_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pensions")
+    index_files(folder, [write_jsonl(folder.parent / "pensions.jsonl", pension_articles())])
+    return folder
+
+
+@pytest.fixture
+def pensions(pensions_dir):
+    archive = Archive(pensions_dir)
+    yield archive
+    archive.close()
+
+
+def test_associated_words_are_written_as_articles_write_them_without_the_query(pensions):
+    (trend,) = pensions.trends(["retraites"]).trends
     words = [t.word for t in trend.terms]
     assert words[0] == "réforme"
     assert not {"retraites", "retraite", "retraités"} & set(words)
-    assert all(t.score > 0 and t.count >= 2 for t in trend.terms)
+    assert all(t.score > 0 and t.count >= MIN_ARTICLES for t in trend.terms)
 
 
-def test_associated_word_counts_the_matching_articles_whose_title_or_lead_holds_it(sample):
-    (trend,) = sample.trends(["retraites"], collapse=False).trends
-    hits = sample.search_articles("retraites", per_page=100, collapse=False).hits
-    assert len(hits) == trend.matches
+@pytest.mark.parametrize("collapse", [True, False])
+def test_associated_word_counts_the_matching_articles_whose_title_or_lead_holds_it(
+    pensions, collapse
+):
+    (trend,) = pensions.trends(["retraites"], collapse=collapse).trends
+    hits = pensions.search_articles("retraites", per_page=100, collapse=collapse).hits
+    assert len(hits) == trend.matches == (15 if collapse else 17)
     holders = Counter()
     for hit in hits:
-        article = sample.get_article(hit.id)
+        article = pensions.get_article(hit.id)
         text = f"{article.title}\n{article.summary}"
         holders.update({token.text for token in WordAnalyzer()(text)})
     assert trend.terms
@@ -178,11 +247,13 @@ def test_month_labels_and_shares_are_written_in_french(client):
     assert all(r[2].endswith("\u202f%") and "." not in r[2] for r in rows)
 
 
-def test_sidebar_shows_sections_with_shares_and_associated_words(client):
-    html = page(client, "/tendances?q=cybersécurité")
+def test_sidebar_shows_sections_with_shares_and_associated_words(pensions_dir):
+    client = create_app({"INDEX": str(pensions_dir), "TESTING": True}).test_client()
+    html = page(client, "/tendances?q=retraites")
     profile = html.select_one("aside .profile")
-    assert "Cybersécurité" in profile.get_text() and "90,00\u202f%" in profile.get_text()
-    assert profile.select("ol.terms li")
+    assert "Politique" in profile.get_text() and "80,00\u202f%" in profile.get_text()
+    words = [th.get_text(strip=True) for th in profile.select("table.terms tbody th")]
+    assert words[0] == "réforme"
 
 
 def test_section_link_in_the_sidebar_filters_the_whole_page(client):
@@ -241,6 +312,9 @@ def test_filters_that_keep_no_dated_article_say_so_instead_of_an_empty_chart(cli
 
 
 def test_empty_choices_fall_back_to_the_defaults(client):
-    html = page(client, "/tendances?q=covid&par=&mesure=")
-    assert html.select_one("#donnees tbody th").get_text() == "janvier 2018"
-    assert html.select_one("#chart-title").get_text().startswith("Part des articles")
+    html = page(client, "/tendances?q=covid&par=&mesure=&periode=")
+    assert html.select_one("#donnees tbody tr:not(.none) th").get_text() == "mars 2020"
+    assert (
+        html.select_one("#chart-title").get_text().startswith("Part des articles publiés par mois")
+    )
+    assert html.select_one("p.bulk").get_text(strip=True).startswith("Périodes montrées")

@@ -13,6 +13,7 @@ from .archive import get_archive
 from .charts import bar_chart
 from .links import kept_params, toggled
 from .params import FACET_PARAMS, request_params
+from .trend_table import table_rows
 
 bp = Blueprint("analysis", __name__)
 LINES_PER_PAGE = 50
@@ -28,17 +29,26 @@ def trends_page():
     ask = parse_trends(request_params())
     if not ask.queries:
         return render_template("trends.html", ask=ask, trends=None, max_trends=MAX_TRENDS)
-    trends = get_archive().trends(list(ask.queries), ask.filters, ask.period, ask.collapse)
-    chart = bar_chart(trends, ask.shares)
+    trends = get_archive().trends(
+        list(ask.queries), ask.filters, ask.period, ask.collapse, ask.whole
+    )
     return render_template(
-        "trends.html", ask=ask, trends=trends, chart=chart, max_trends=MAX_TRENDS, periods=Period
+        "trends.html",
+        ask=ask,
+        trends=trends,
+        chart=bar_chart(trends, ask.shares),
+        rows=table_rows(trends),
+        max_trends=MAX_TRENDS,
+        periods=Period,
     )
 
 
 @bp.get("/api/trends")
 def trends_api():
     ask = parse_trends(request_params())
-    trends = get_archive().trends(list(ask.queries), ask.filters, ask.period, ask.collapse)
+    trends = get_archive().trends(
+        list(ask.queries), ask.filters, ask.period, ask.collapse, ask.whole
+    )
     return jsonify(trends_payload(trends))
 
 

@@ -19,6 +19,8 @@ class TrendsRequest:
     # True to chart each period's share of the articles, False for raw counts.
     shares: bool
     collapse: bool
+    # True to show every period of the archive, not only the bulk of the matches' years.
+    whole: bool = False
 
 
 def parse_trends(values: dict[str, object]) -> TrendsRequest:
@@ -29,6 +31,7 @@ def parse_trends(values: dict[str, object]) -> TrendsRequest:
         values["par"],
         values.get("mesure", True),
         values["doublons"],
+        values.get("periode", True),
     )
 
 

@@ -31,7 +31,9 @@ def results(fmt: str):
 @bp.get(f"/tendances.{FORMAT}")
 def trends(fmt: str):
     ask = parse_trends(request_params())
-    trends = get_archive().trends(list(ask.queries), ask.filters, ask.period, ask.collapse)
+    trends = get_archive().trends(
+        list(ask.queries), ask.filters, ask.period, ask.collapse, ask.whole
+    )
     return _download("tendances", fmt, trends_export(trends))
 
 

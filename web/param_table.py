@@ -281,6 +281,18 @@ PARAMETERS = (
         error=InvalidMeasure,
     ),
     Parameter(
+        "periode",
+        Kind.CHOICE,
+        TRENDS,
+        "Les périodes montrées quand aucune date n’est choisie (du, au, annee).",
+        choices=(
+            Choice("essentiel", "les années où se trouve l’essentiel des articles", False),
+            Choice("tout", "toute la période des articles", True),
+        ),
+        default="essentiel",
+        example="tout",
+    ),
+    Parameter(
         "doublons",
         Kind.CHOICE,
         FOLDING,

@@ -75,6 +75,7 @@ def trends_export(trends: Trends) -> Export:
         queries=[t.query for t in trends.trends],
         period=trends.period.value,
         duplicates_folded=trends.collapse,
+        bulk_only=trends.narrowed,
         partial=trends.partial,
     )
     return Export("trends", TREND_COLUMNS, rows, metadata)
@@ -107,6 +108,7 @@ def trends_payload(trends: Trends) -> dict:
         "duplicates_folded": trends.collapse,
         "partial": trends.partial,
         "wildcards_capped": trends.wildcards_capped,
+        "bulk": _bulk_payload(trends),
         "trends": [
             {
                 "query": t.query,
@@ -131,6 +133,19 @@ def trends_payload(trends: Trends) -> dict:
             }
             for t in trends.trends
         ],
+    }
+
+
+def _bulk_payload(trends: Trends) -> dict | None:
+    """Return the years holding the bulk of the matches, and whether only they are shown."""
+    bulk = trends.bulk
+    if bulk is None:
+        return None
+    return {
+        "start": bulk.start.isoformat(),
+        "end": bulk.end.isoformat(),
+        "share": round(bulk.share, 6),
+        "only_these_shown": trends.narrowed,
     }
 
 

@@ -5,10 +5,15 @@ with ``du``/``au``, ``fouille search --from/--to``): the same parsed query and f
 duplicates folded the same way, one per cluster of duplicates within the period. The share
 divides by the articles of the period under the same filters, folded alike. A trend's
 matches and facets are counted alike too: its matches are the result list's total.
+
+Unless the whole period is asked for or dates are chosen, the periods shown are those of the
+years holding the bulk of each query's matching articles (``bulk_years``): a few old articles would
+otherwise squeeze the years that matter into a corner of the chart.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +26,7 @@ from ..ranking.facets import count_facet
 from ..ranking.folding import Copies, count_folded
 from ..ranking.query import parse_query
 from ..store.snapshot import NO_DATE, Snapshot
-from .association import KeyTerm, key_terms
+from .association import SAMPLE, KeyTerm, key_terms
 from .periods import Period, Span, spans_between
 from .querying import highlight_terms, select
 
@@ -31,6 +36,8 @@ _DAY = 86_400_000_000
 _EPOCH = date(1970, 1, 1)
 UNDATED = np.iinfo(np.int64).min
 TREND_FACETS = ("section", "author", "source", "tags")
+# The share of the matching articles that the default range holds, at least.
+BULK = 0.98
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,18 @@ class Trend:
     undated: int
     facets: tuple[Facet, ...]
     terms: tuple[KeyTerm, ...]
+    # How many matches the associated words were counted on, when not all (association.SAMPLE).
+    sampled: int = 0
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """The whole years holding the bulk of the matching articles, when fewer than all."""
+
+    start: date
+    end: date
+    # The share of the dated matching articles published from start to end (0 to 1).
+    share: float
 
 
 @dataclass(frozen=True)
@@ -75,12 +94,24 @@ class Trends:
     partial: bool = False
     # True when a wildcard stood for fewer words than it matches (limits.py).
     wildcards_capped: bool = False
+    # The range holding the bulk of the matches, if narrower than the archive's dates.
+    bulk: Bulk | None = None
+    # True when only the bulk's periods are shown (the default without dates).
+    narrowed: bool = False
 
 
 def compute_trends(
-    snapshot: Snapshot, queries: list[str], filters: Filters, period: Period, copies: Copies | None
+    snapshot: Snapshot,
+    queries: list[str],
+    filters: Filters,
+    period: Period,
+    copies: Copies | None,
+    whole: bool = True,
 ) -> Trends:
     """Return the trends of queries over the periods the filtered archive spans.
+
+    Unless whole, or filters choose dates or years, only the years holding the bulk of the
+    matching articles are shown.
 
     :raises MissingQuery: if no query is given.
     :raises TooManyQueries: if more than MAX_QUERIES are given.
@@ -93,13 +124,20 @@ def compute_trends(
         raise TooManyQueries(f"{len(queries)} queries; at most {MAX_QUERIES} can be compared")
     days = published_days(snapshot)
     everything = select(snapshot, "", filters).matched
+    matches = [select(snapshot, text, filters).matched for text in queries]
     dated = days[everything][days[everything] != UNDATED]
     first, last = (_day(dated.min()), _day(dated.max())) if len(dated) else (None, None)
+    bulk = _bulk(days, matches, first, last)
+    chosen = filters.date_from or filters.date_to or filters.years
+    narrowed = bulk is not None and not whole and not chosen
+    if narrowed:
+        first, last = bulk.start, bulk.end
     spans = spans_between(first, last, period) if dated.size else []
     span_of_day = _SpanFinder(spans)
     totals = _per_span(everything, days, span_of_day, copies)
     trends = tuple(
-        _trend(snapshot, text, filters, copies, days, span_of_day, totals) for text in queries
+        _trend(snapshot, text, matched, copies, days, span_of_day, totals)
+        for text, matched in zip(queries, matches, strict=True)
     )
     limits = current()
     return Trends(
@@ -111,7 +149,39 @@ def compute_trends(
         trends,
         limits.partial,
         limits.capped,
+        bulk,
+        narrowed,
     )
+
+
+def bulk_years(days: np.ndarray, share: float = BULK) -> tuple[int, int]:
+    """Return the first and last year of the shortest run of days holding share of them.
+
+    >>> old = [(date(2011, 5, 2) - _EPOCH).days]
+    >>> recent = [(date(2020, 3, 1) - _EPOCH).days + d for d in range(60)]
+    >>> bulk_years(np.array(old + recent))
+    (2020, 2020)
+    """
+    days = np.sort(days)
+    need = math.ceil(share * len(days))
+    widths = days[need - 1 :] - days[: len(days) - need + 1]
+    start = int(np.argmin(widths))
+    return _day(days[start]).year, _day(days[start + need - 1]).year
+
+
+def _bulk(days, matches, first, last) -> Bulk | None:
+    """Return the years holding the bulk of each query's matches, if narrower than all."""
+    dated = [d[d != UNDATED] for d in (days[m] for m in matches)]
+    years = [bulk_years(d) for d in dated if len(d)]
+    if not years:
+        return None
+    low, high = min(y[0] for y in years), max(y[1] for y in years)
+    start, end = max(first, date(low, 1, 1)), min(last, date(high, 12, 31))
+    if (start, end) == (first, last):
+        return None
+    matched = np.concatenate(dated)
+    inside = (matched >= (start - _EPOCH).days) & (matched <= (end - _EPOCH).days)
+    return Bulk(start, end, float(inside.mean()))
 
 
 def published_days(snapshot: Snapshot) -> np.ndarray:
@@ -140,8 +210,7 @@ class _SpanFinder:
         return found
 
 
-def _trend(snapshot, text, filters, copies, days, span_of_day, totals) -> Trend:
-    matched = select(snapshot, text, filters).matched
+def _trend(snapshot, text, matched, copies, days, span_of_day, totals) -> Trend:
     counts = _per_span(matched, days, span_of_day, copies)
     terms = highlight_terms(snapshot, parse_query(text))
     selected = np.zeros(snapshot.size, dtype=bool)
@@ -156,7 +225,8 @@ def _trend(snapshot, text, filters, copies, days, span_of_day, totals) -> Trend:
         matches=len(matched) - copies.folded(matched) if copies else len(matched),
         undated=int(count_folded(undated, np.zeros(len(undated), np.int64), 1, copies)[0]),
         facets=tuple(count_facet(snapshot, name, selected, copies) for name in TREND_FACETS),
-        terms=key_terms(snapshot, matched, terms),
+        terms=key_terms(snapshot, matched, terms, copies),
+        sampled=SAMPLE if len(matched) > SAMPLE else 0,
     )
 
 
