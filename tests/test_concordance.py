@@ -7,6 +7,8 @@ from bs4 import BeautifulSoup
 
 from search import ConcordanceSort, MissingQuery, analyze, fold_accents
 from search.views.concordance import kwic
+from search.views.highlighting import located_terms
+from search.views.occurrences import stretches_of
 from web import create_app
 
 
@@ -157,3 +159,18 @@ def test_previous_word_sort_is_offered_on_the_page(client):
     )
     assert html.select_one("select[name=tri] option[selected]")["value"] == "precedent"
     assert "par mot précédent" in html.select_one("table.kwic caption").get_text()
+
+
+def test_words_passed_over_unread_hold_none_of_the_terms():
+    # Every term of the text: the stretches searched must find each word that gives one.
+    text = (
+        "Les chevaux d’Île-de-France, heureuse qu’aujourd’hui l’œuvre a été jouée cet été ; "
+        "on s’ennuyait. La cyber-sécurité\u00a0ÉTAT-major, covid-19 et Cœurs payés."
+    )
+    terms = set(analyze(text))
+    assert stretches_of(text, terms) is not None
+    everything = [t for t in located_terms(text, None, terms) if t[0] in terms]
+    found = [
+        t for t in located_terms(text, None, terms, stretches_of(text, terms)) if t[0] in terms
+    ]
+    assert found == everything and len(everything) == len(analyze(text))

@@ -35,7 +35,15 @@ from ..ranking.folding import Copies
 from ..ranking.query import Parsed, parse_query
 from ..store.snapshot import Snapshot
 from .highlighting import located_terms
-from .occurrences import article_text, exact_forms, exact_spans, form_holders, stem_counts
+from .occurrences import (
+    article_text,
+    compounds,
+    exact_forms,
+    exact_spans,
+    form_holders,
+    stem_counts,
+    stretches_of,
+)
 from .querying import highlight_terms, select
 
 CONTEXT_CHARS = 60
@@ -97,6 +105,8 @@ class _Wanted:
 
     terms: frozenset[str]
     forms: tuple[str, ...]
+    # The joined terms of the query's hyphenated words, with the positions each spans.
+    joined: tuple[tuple[str, int], ...] = ()
 
 
 def compute_concordance(
@@ -149,7 +159,8 @@ def _wanted(snapshot: Snapshot, parsed: Parsed) -> _Wanted:
     """Return the stems and forms to show: a word quoted only asks for its written form."""
     quoted = set(analyze(" ".join(parsed.quoted))) - set(analyze(" ".join(parsed.words)))
     forms = exact_forms(parsed.quoted)
-    return _Wanted(frozenset(highlight_terms(snapshot, parsed) - quoted), forms)
+    joined = tuple(sorted(compounds(" ".join(parsed.words + parsed.quoted)).items()))
+    return _Wanted(frozenset(highlight_terms(snapshot, parsed) - quoted), forms, joined)
 
 
 def _first_copies(ranked: np.ndarray, copies: Copies | None) -> np.ndarray:
@@ -165,7 +176,7 @@ def _first_copies(ranked: np.ndarray, copies: Copies | None) -> np.ndarray:
 
 def _counts(snapshot: Snapshot, order: np.ndarray, wanted: _Wanted) -> np.ndarray:
     """Return how many lines each article gives: from the postings, or its text for forms."""
-    counts = stem_counts(snapshot, wanted.terms, order)
+    counts = stem_counts(snapshot, wanted.terms, dict(wanted.joined), order)
     if wanted.forms:
         known = _kept_for(snapshot, wanted.forms, {})
         for at in np.flatnonzero(form_holders(snapshot, wanted.forms, order)).tolist():
@@ -190,11 +201,11 @@ def _lines_between(
     """Return the lines first to last of the articles in order, reading only theirs."""
     starts = np.cumsum(counts) - counts
     chosen = np.flatnonzero((starts < last) & (starts + counts > first))
-    lines = []
+    lines, known = [], {}
     for at in chosen.tolist():
         if over_time():
             break
-        found = _article_lines(snapshot, int(order[at]), wanted)[: int(counts[at])]
+        found = _article_lines(snapshot, int(order[at]), wanted, known)[: int(counts[at])]
         begin = int(starts[at])
         lines.extend(found[max(0, first - begin) : max(0, last - begin)])
     return lines
@@ -231,10 +242,10 @@ def _kept_for(snapshot: Snapshot, key: tuple, default):
     return kept.get(key)
 
 
-def _article_lines(snapshot: Snapshot, docnum: int, wanted: _Wanted) -> list[Line]:
+def _article_lines(snapshot: Snapshot, docnum: int, wanted: _Wanted, known: dict) -> list[Line]:
     fields = snapshot.searcher.stored_fields(docnum)
     about = (fields["id"], fields.get("title", ""), fields.get("published"))
-    found = kwic(article_text(fields), set(wanted.terms), forms=wanted.forms)
+    found = kwic(article_text(fields), set(wanted.terms), known=known, forms=wanted.forms)
     return [Line(*about, *context) for context in found]
 
 
@@ -255,9 +266,10 @@ def kwic(
         text = unicodedata.normalize("NFC", text)
     spans = exact_spans(text, forms)
     if terms:
-        found = located_terms(text, known, terms)
+        found = located_terms(text, known, terms, stretches_of(text, terms))
         spans += [(start, stop) for term, start, stop in found if term in terms]
-        spans.sort()
+        # A whole hyphenated word before its first part: one line for the word.
+        spans.sort(key=lambda span: (span[0], -span[1]))
     end = 0
     for start, stop in spans:
         if start < end:
