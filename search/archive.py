@@ -224,8 +224,10 @@ class Archive:
         filters: Filters | None = None,
         sort: ConcordanceSort = ConcordanceSort.DATE,
         collapse: bool = True,
+        page: int = 1,
+        per_page: int | None = None,
     ) -> Concordance:
-        """Return every occurrence of the query's words in context, in its newest matches.
+        """Return a page of the occurrences of the query's words in context (None: all).
 
         :raises MissingQuery: if query holds no word to find.
         """
@@ -234,7 +236,9 @@ class Archive:
             copies = self._copies.get(searcher, self._generation) if collapse else None
             with request_limits(self.time_budget):
                 snapshot = self._arrays()
-                return compute_concordance(snapshot, query, filters or Filters(), sort, copies)
+                return compute_concordance(
+                    snapshot, query, filters or Filters(), sort, copies, page, per_page
+                )
 
     def related(self, article_id: str, limit: int = RELATED) -> tuple[Related, ...]:
         """Return the articles most similar to this one, leaving out its duplicates.

@@ -94,3 +94,20 @@ def test_trends_show_the_bulk_with_round_ticks_and_no_empty_runs(page, tail_site
     page.click("text=Voir toute la période")
     page.wait_for_url(re.compile(r"periode=tout"))
     assert rows.first.locator("th").inner_text() == "janvier 2011"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_concordance_keyword_column_is_aligned_and_lines_never_wrap(browser, site, width):  # noqa: F811
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(site + "/concordance?q=état OU france")
+    lefts = tab.locator("table.kwic td.match").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().left)"
+    )
+    heights = tab.locator("table.kwic tbody tr").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    scroll = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert len(lefts) == 50 and len(set(lefts)) == 1
+    assert max(heights) - min(heights) < 1 and scroll <= 0

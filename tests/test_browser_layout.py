@@ -108,7 +108,8 @@ def test_filters_are_a_sidebar_beside_the_results_on_a_wide_screen(desktop, site
     assert facets["y"] < first["y"] + first["height"]
 
 
-@pytest.mark.parametrize("name", ["trends-4", "concordance"])
+# The concordance fits a phone instead: its contexts are cut (test_browser_analysis.py).
+@pytest.mark.parametrize("name", ["trends-4"])
 def test_wide_table_scrolls_in_its_own_labelled_box_on_a_phone(phone, site, name):  # noqa: F811
     phone.goto(site + PAGES[name])
     box = phone.locator(".table-scroll")

@@ -7,6 +7,8 @@ from bs4 import BeautifulSoup
 
 from search import ConcordanceSort, MissingQuery, analyze, fold_accents
 from search.views.concordance import kwic
+from search.views.highlighting import located_terms
+from search.views.occurrences import stretches_of
 from web import create_app
 
 
@@ -105,3 +107,70 @@ def test_bad_inputs_get_a_french_400(client, url, code):
 
 def test_api_needs_a_query(client):
     assert client.get("/api/concordance").get_json()["error"]["code"] == "missing_query"
+
+
+def test_quoted_word_shows_only_its_written_form(sample):
+    stemmed = {line.match.lower() for line in sample.concordance("retraites").lines}
+    exact = sample.concordance('"retraites"')
+    assert {"retraite", "retraites"} <= stemmed
+    assert exact.lines and {line.match.lower() for line in exact.lines} == {"retraites"}
+
+
+def test_exact_form_keeps_its_accents_and_drops_the_elided_article():
+    text = "Les retraités de l’État ; les retraites, l’Etat et les États."
+    found = [match for _, match, _ in kwic(text, set(), 20, forms=("retraites", "état"))]
+    assert found == ["État", "retraites"]
+
+
+def _every_line(sample, query, sort=ConcordanceSort.DATE, per_page=3):
+    first = sample.concordance(query, sort=sort, per_page=per_page)
+    pages = [
+        sample.concordance(query, sort=sort, page=n, per_page=per_page).lines
+        for n in range(1, -(-first.total // per_page) + 1)
+    ]
+    return first, [line for page in pages for line in page]
+
+
+@pytest.mark.parametrize("query", ["retraites", '"retraites"', "état OU france"])
+def test_every_line_of_all_pages_appears_exactly_once(sample, query):
+    first, paged = _every_line(sample, query)
+    whole = sample.concordance(query).lines
+    assert paged == list(whole) and len(whole) == first.total > 3
+
+
+def test_deep_pages_reach_the_oldest_articles(sample):
+    first, paged = _every_line(sample, "retraites")
+    oldest = min(line.published for line in sample.concordance("retraites").lines)
+    last = sample.concordance("retraites", page=-(-first.total // 3), per_page=3)
+    assert last.lines and last.lines[-1].published == oldest
+
+
+def test_previous_word_sort_orders_lines_by_the_word_before_the_match(sample):
+    lines = sample.concordance("retraites", sort=ConcordanceSort.PREVIOUS_WORD).lines
+    before = [re.search(r"(\w+)\W*$", line.left) for line in lines]
+    words = [fold_accents(w.group(1).lower()) if w else "" for w in before]
+    assert words == sorted(words) and len(set(words)) > 2
+
+
+def test_previous_word_sort_is_offered_on_the_page(client):
+    html = BeautifulSoup(
+        client.get("/concordance?q=retraites&tri=precedent").get_data(as_text=True),
+        "html.parser",
+    )
+    assert html.select_one("select[name=tri] option[selected]")["value"] == "precedent"
+    assert "par mot précédent" in html.select_one("table.kwic caption").get_text()
+
+
+def test_words_passed_over_unread_hold_none_of_the_terms():
+    # Every term of the text: the stretches searched must find each word that gives one.
+    text = (
+        "Les chevaux d’Île-de-France, heureuse qu’aujourd’hui l’œuvre a été jouée cet été ; "
+        "on s’ennuyait. La cyber-sécurité\u00a0ÉTAT-major, covid-19 et Cœurs payés."
+    )
+    terms = set(analyze(text))
+    assert stretches_of(text, terms) is not None
+    everything = [t for t in located_terms(text, None, terms) if t[0] in terms]
+    found = [
+        t for t in located_terms(text, None, terms, stretches_of(text, terms)) if t[0] in terms
+    ]
+    assert found == everything and len(everything) == len(analyze(text))

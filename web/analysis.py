@@ -57,16 +57,14 @@ def concordance_page():
     ask = parse_concordance(request_params())
     if not ask.query:
         return render_template("concordance.html", ask=ask, concordance=None)
-    concordance = get_archive().concordance(ask.query, ask.filters, ask.sort, ask.collapse)
-    pages = max(1, -(-len(concordance.lines) // LINES_PER_PAGE))
-    lines = concordance.lines[(ask.page - 1) * LINES_PER_PAGE : ask.page * LINES_PER_PAGE]
+    concordance = _concordance_page(ask)
     return render_template(
         "concordance.html",
         ask=ask,
         query=ask.query,
         concordance=concordance,
-        lines=lines,
-        pages=pages,
+        lines=concordance.lines,
+        pages=max(1, -(-concordance.total // LINES_PER_PAGE)),
         first=(ask.page - 1) * LINES_PER_PAGE + 1,
     )
 
@@ -74,8 +72,14 @@ def concordance_page():
 @bp.get("/api/concordance")
 def concordance_api():
     ask = parse_concordance(request_params())
-    concordance = get_archive().concordance(ask.query, ask.filters, ask.sort, ask.collapse)
-    return jsonify(concordance_payload(concordance, ask.page, LINES_PER_PAGE))
+    return jsonify(concordance_payload(_concordance_page(ask)))
+
+
+def _concordance_page(ask):
+    archive = get_archive()
+    return archive.concordance(
+        ask.query, ask.filters, ask.sort, ask.collapse, ask.page, LINES_PER_PAGE
+    )
 
 
 def period_results_url(query: str, start, end) -> str:

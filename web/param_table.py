@@ -247,6 +247,7 @@ PARAMETERS = (
         "L’ordre des lignes de la concordance.",
         choices=(
             Choice("date", "les articles les plus récents d’abord", ConcordanceSort.DATE),
+            Choice("precedent", "par le mot qui précède", ConcordanceSort.PREVIOUS_WORD),
             Choice("suivant", "par le mot qui suit", ConcordanceSort.NEXT_WORD),
         ),
         default="date",

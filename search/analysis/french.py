@@ -130,9 +130,12 @@ def stem(word: str) -> str:
     return EXCEPTIONS.get(word) or _stemmer.stem(word)
 
 
-def word_matches(text: str) -> Iterator[re.Match]:
-    """Return the words FrenchTokenizer cuts from NFC-normalised text, with their offsets."""
-    return _WORD.finditer(text)
+def word_matches(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    """Return the words FrenchTokenizer cuts from NFC-normalised text, with their offsets.
+
+    Only those from start to end when given: start must not fall within a word.
+    """
+    return _WORD.finditer(text, start, len(text) if end is None else end)
 
 
 class FrenchTokenizer(Tokenizer):

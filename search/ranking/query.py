@@ -62,6 +62,9 @@ class Parsed:
     words: list[str] = field(default_factory=list)
     # The top-level words and phrases searched in the text, as written (``written_forms``).
     forms: list[str] = field(default_factory=list)
+    # The quoted words and phrases searched in the text, not excluded, as typed: ``"retraites"``
+    # asks for that very form, where ``retraites`` stands for every word of its stem.
+    quoted: list[str] = field(default_factory=list)
     syntax_fallback: bool = False
     truncated: bool = False
     # Whether the query asks what an article is about (a question, a few words: ``shape.py``).
@@ -160,12 +163,14 @@ class _Parser:
         self.groups: list[frozenset[tuple[str, str, bool]]] = []
         self.forms: list[str] = []
         self.words: list[str] = []
+        self.quoted: list[str] = []
+        self.negated = 0
 
     def parse(self) -> Parsed:
         query = self.expr(top=True)
         if self.at < len(self.tokens):
             raise SyntaxProblem("unexpected closing bracket")
-        return Parsed(query, self.groups, self.words, self.forms)
+        return Parsed(query, self.groups, self.words, self.forms, self.quoted)
 
     def peek(self) -> dict | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -220,7 +225,9 @@ class _Parser:
             raise SyntaxProblem("operator without an operand")
         if token.get("op") == "NOT":
             self.take()
+            self.negated += 1
             operand = self.unary()[0]
+            self.negated -= 1
             _check_operands("NOT", [operand])
             return operand, "-"
         if token.get("op"):
@@ -245,6 +252,8 @@ class _Parser:
             rest = {k: v for k, v in token.items() if k != "field"}
             return _or([_text_query(None, name), self.atom(rest)])
         if "phrase" in token:
+            if target in (None, *TEXT_FIELDS) and not self.negated and token.get("mod") != "-":
+                self.quoted.append(token["phrase"])
             return _text_query(target, token["phrase"], phrase=True)
         word = token["word"]
         if word.endswith("*") and word.strip("*"):

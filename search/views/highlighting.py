@@ -40,19 +40,25 @@ PARTICIPLE = word_spans("été")[0][0]
 
 
 def located_terms(
-    text: str, known: dict | None = None, only: set[str] | None = None
+    text: str,
+    known: dict | None = None,
+    only: set[str] | None = None,
+    within: list[tuple[int, int]] | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Yield the index terms of a text with their character offsets, word by word.
 
     The analyzer's terms, each distinct word analysed once: a concordance reads hundreds of
     articles, more distinct words than the process keeps (``_terms_of``), so it passes known,
     the analyses of the words it has met, and only, its terms: a word that cannot hold one
-    is passed over unanalysed. The participle of ``a été`` is no term, as in the index.
+    is passed over unanalysed; within, if given, holds the only stretches of text (start, end)
+    worth reading, cut between words. The participle of ``a été`` is no term, as in the index.
     """
     known = {} if known is None else known
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    for match in word_matches(text):
+    stretches = [(0, len(text))] if within is None else within
+    found = (match for start, end in stretches for match in word_matches(text, start, end))
+    for match in found:
         word, start = match.group(), match.start()
         terms = known.get(word)
         if terms is None:

@@ -149,20 +149,19 @@ def _bulk_payload(trends: Trends) -> dict | None:
     }
 
 
-def concordance_payload(concordance: Concordance, page: int, per_page: int) -> dict:
+def concordance_payload(concordance: Concordance) -> dict:
     """Return one page of a concordance as plain JSON-ready data."""
-    lines = concordance.lines[(page - 1) * per_page : page * per_page]
     return {
         "query": concordance.query,
         "sort": concordance.sort.value,
         "matches": concordance.matches,
         "articles": concordance.articles,
-        "total": len(concordance.lines),
+        "total": concordance.total,
         "partial": concordance.partial,
         "wildcards_capped": concordance.wildcards_capped,
-        "page": page,
-        "per_page": per_page,
-        "lines": _lines(lines),
+        "page": concordance.page,
+        "per_page": concordance.per_page,
+        "lines": _lines(concordance.lines),
     }
 
 
