@@ -1,4 +1,6 @@
-"""Bring what is derived from the index up to date after a change: duplicates, topics, view."""
+"""Bring what is derived from the index up to date after a change: duplicates, topics, view.
+
+And the definitions of an index written before it kept them (``definitions.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from .clustering import (
     record_stamp,
     update_duplicates,
 )
+from .definitions import add_definitions, has_definitions, stored_definitions
 from .index import open_index
 from .lock import under_lock
 from .snapshot import Snapshot
@@ -19,7 +22,7 @@ from .topics import TOPIC, TopicsReport, aligned_rows, load_topics, topics_stamp
 from .view import load_view, segment_ids, write_view
 
 # The passes after the commits, as a progress display names them.
-PHASES = ("Duplicates", "Topics", "View")
+PHASES = ("Duplicates", "Topics", "Definitions", "View")
 
 
 @under_lock
@@ -30,13 +33,23 @@ def update_derived(
 
     phase, if given, is told the name of each pass (PHASES) as it begins.
     """
-    passes = (update_duplicates, update_topics, update_view)
+    passes = (update_duplicates, update_topics, update_definitions, update_view)
     done = []
     for name, run in zip(PHASES, passes, strict=True):
         if phase:
             phase(name)
         done.append(run(index_dir))
     return done[0], done[1]
+
+
+@under_lock
+def update_definitions(index_dir: Path | str) -> None:
+    """Find the definitions of an index written before it kept them, from its stored texts."""
+    if has_definitions(index_dir):
+        return
+    with open_index(Path(index_dir)).searcher() as searcher:
+        found = stored_definitions(searcher.all_stored_fields())
+    add_definitions(index_dir, found)
 
 
 @under_lock
