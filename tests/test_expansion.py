@@ -75,3 +75,16 @@ def test_index_without_definitions_searches_as_written_until_the_next_index_run(
     assert ids(folder, "RGPD") == ["definit"]
     indexed(tmp_path, [DEFINES, RELEVANT, *OTHERS])
     assert ids(folder, "RGPD")[:2] == ["definit", "reglement"]
+
+
+def test_question_also_finds_the_articles_named_like_its_best_titles(tmp_path):
+    guides = ["Supprimer son compte Facebook", "Supprimer Facebook de son téléphone"]
+    articles = [
+        *({"id": f"guide-{n}", "title": title, "text": FILLER} for n, title in enumerate(guides)),
+        {"id": "suppression", "title": "Supprimer un compte Facebook", "text": FILLER},
+        {"id": "facebook", "title": "Facebook", "text": "Un compte. " + FILLER},
+        {"id": "conseil", "title": "Compte rendu du conseil municipal", "text": FILLER},
+        *OTHERS,
+    ]
+    folder = indexed(tmp_path, articles)
+    assert ids(folder, "Comment supprimer mon compte ?")[3:] == ["facebook", "conseil"]

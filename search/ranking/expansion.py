@@ -35,7 +35,7 @@ def meanings(snapshot: Snapshot, parsed: Parsed) -> list[tuple[Parsed, ...]]:
     for form in parsed.forms:
         defined = snapshot.definitions.get(form)
         if defined:
-            found[defined] = None
+            found[(defined,)] = None
         variants = variant_group(form)
         if variants:
             group, member = variants

@@ -22,6 +22,7 @@ from ..limits import over_time
 from ..models import Sort
 from ..store.snapshot import NO_DATE, Snapshot
 from .expansion import WEIGHT, meanings
+from .feedback import title_feedback
 from .query import Parsed
 from .scoring import bm25, coordination, expansions, is_passage, likelihood
 
@@ -91,6 +92,8 @@ def rank(
         scores += meaning_scores(snapshot, expanded)
     held = coordination(snapshot, parsed.forms)
     scores *= 1 + held
+    if parsed.about and not is_passage(entries):
+        scores += title_feedback(snapshot, entries, matched, scores)
     if len(parsed.groups) < 2:
         return Ranking(snapshot, candidates, matched, scores, scored=True)
     if over_time():

@@ -74,14 +74,21 @@ def read_counts(path: Path) -> Counts | None:
         return None
 
 
-def load_definitions(index_dir: Path | str) -> dict[str, tuple[str, ...]]:
-    """Return each acronym's definitions by its folded form (``rgpd``); empty without file."""
+def load_definitions(index_dir: Path | str) -> dict[str, str]:
+    """Return each acronym's definition by its folded form (``rgpd``); empty without file.
+
+    An acronym means what the archive's articles most often say it means (the first found,
+    among equals): the others are rarer senses or words caught by mistake
+    ("c est quoi lacommission nationale …"), docs/RELEVANCE.md.
+    """
     counts = read_counts(Path(index_dir) / SIDECAR) or {}
-    meanings: dict[str, tuple[str, ...]] = {}
+    best: dict[str, tuple[int, str]] = {}
     for acronym, found in counts.items():
         key = fold_accents(acronym.lower())
-        meanings[key] = tuple(dict.fromkeys(meanings.get(key, ()) + tuple(found)))
-    return meanings
+        for words, count in found.items():
+            if key not in best or count > best[key][0]:
+                best[key] = (count, words)
+    return {key: words for key, (_, words) in best.items()}
 
 
 def clear_definitions(index_dir: Path | str) -> None:
