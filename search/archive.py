@@ -27,6 +27,7 @@ from .ranking.folding import CopiesCache
 from .ranking.query import parse_query
 from .ranking.ranker import rank
 from .ranking.suggestions import complete
+from .store.definitions import load_definitions
 from .store.index import open_index
 from .store.snapshot import NO_DATE, Snapshot, moment
 from .store.topics import TopicsCache
@@ -83,6 +84,8 @@ class Archive:
             view = load_view(self.path, self._generation)
             fits = view is not None and view.fits(searcher.reader())
             self._snapshot = Snapshot(searcher, view.arrays if fits else None)
+            # Written before the version it describes was committed: read once per version.
+            self._snapshot.definitions = load_definitions(self.path)
         # The topic space is written after the index version it describes: look each time.
         self._snapshot.topics = self._topics.get(searcher, self._generation)
         return self._snapshot

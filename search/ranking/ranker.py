@@ -21,6 +21,8 @@ from whoosh import query as wq
 from ..limits import over_time
 from ..models import Sort
 from ..store.snapshot import NO_DATE, Snapshot
+from .expansion import WEIGHT, meanings
+from .feedback import title_feedback
 from .query import Parsed
 from .scoring import bm25, coordination, expansions, is_passage, likelihood
 
@@ -78,15 +80,20 @@ def rank(
     snapshot: Snapshot, parsed: Parsed, allowed: np.ndarray | None = None, sort=Sort.RELEVANCE
 ) -> Ranking:
     """Return the articles matching the query among the allowed ones, ranked."""
-    candidates = matches(snapshot, parsed)
+    expanded = meanings(snapshot, parsed)
+    candidates = matches(snapshot, parsed) | matches_meanings(snapshot, parsed, expanded)
     selected = candidates & allowed if allowed is not None else candidates
     matched = np.flatnonzero(selected)
     if sort is not Sort.RELEVANCE or parsed.query is None:
         return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
     entries = scored_entries(parsed.query)
     scores = bm25(snapshot, entries, parsed.about)
+    if expanded:
+        scores += meaning_scores(snapshot, expanded)
     held = coordination(snapshot, parsed.forms)
     scores *= 1 + held
+    if parsed.about and not is_passage(entries):
+        scores += title_feedback(snapshot, entries, matched, scores)
     if len(parsed.groups) < 2:
         return Ranking(snapshot, candidates, matched, scores, scored=True)
     if over_time():
@@ -138,6 +145,39 @@ def sentence_features(
         stems = Counter(t for group in parsed.groups for f, t, p in group if f == "body" and not p)
         found["topic"] = snapshot.topics.similarity(stems, window)
     return found
+
+
+def meaning_scores(snapshot: Snapshot, expanded: list[tuple[Parsed, ...]]) -> np.ndarray:
+    """Return WEIGHT × the mean BM25F of each expanded word's meanings (``expansion.py``)."""
+    scores = np.zeros(snapshot.size, dtype=np.float64)
+    for means in expanded:
+        for meaning in means:
+            scores += WEIGHT / len(means) * bm25(snapshot, scored_entries(meaning.query), True)
+    return scores
+
+
+def matches_meanings(
+    snapshot: Snapshot, parsed: Parsed, expanded: list[tuple[Parsed, ...]]
+) -> np.ndarray:
+    """Return which live documents hold a meaning of a word of a query without operators.
+
+    A query with AND, NOT, + or - keeps the logic its reader wrote: there meanings only add
+    to the scores of what it matches.
+    """
+    found = np.zeros(snapshot.size, dtype=bool)
+    if not expanded or not _plain(parsed.query):
+        return found
+    for means in expanded:
+        for meaning in means:
+            found |= matches(snapshot, meaning)
+    return found
+
+
+def _plain(query: wq.Query) -> bool:
+    """Return whether a query is words and phrases any of which matches (no operator)."""
+    if isinstance(query, wq.And | wq.AndNot | wq.AndMaybe | wq.Not):
+        return False
+    return query.is_leaf() or all(_plain(child) for child in query.children())
 
 
 def matches(snapshot: Snapshot, parsed: Parsed) -> np.ndarray:

@@ -63,6 +63,14 @@ def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> n
     return scores
 
 
+def title_bm25(snapshot: Snapshot, words: Iterable[str]) -> np.ndarray:
+    """Return every document's BM25 for words in its title alone (0 if it holds none).
+
+    Reads only the title's postings: the cost follows how many titles hold the words.
+    """
+    return _per_field(snapshot, [("title", word) for word in dict.fromkeys(words)], False)
+
+
 def is_passage(entries: Iterable[Entry]) -> bool:
     """Return whether a query holds more than LONG_QUERY distinct words: a passage pasted in."""
     return len({text for _, text, _ in entries}) > LONG_QUERY

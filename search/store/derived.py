@@ -1,4 +1,6 @@
-"""Bring what is derived from the index up to date after a change: duplicates, topics, view."""
+"""Bring what is derived from the index up to date after a change: duplicates, topics, view.
+
+And the definitions of an index written before it kept them (``definitions.py``)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from .clustering import (
     record_stamp,
     update_duplicates,
 )
+from .definitions import add_definitions, has_definitions, stored_definitions
 from .index import open_index
 from .lock import under_lock
 from .snapshot import Snapshot
@@ -21,7 +24,7 @@ from .topics import TOPIC, TopicsReport, aligned_rows, load_topics, topics_stamp
 from .view import load_view, segment_ids, write_view
 
 # The passes after the commits, as a progress display names them.
-PHASES = ("Duplicates", "Topics", "View")
+PHASES = ("Duplicates", "Topics", "Definitions", "View")
 
 
 @dataclass
@@ -42,12 +45,27 @@ def update_derived(
     phase, if given, is told the name of each pass (PHASES) that has work to do as it
     begins, with the number of articles it works on.
     """
-    passes = (update_duplicates, update_topics, update_view)
+    passes = (update_duplicates, update_topics, update_definitions, update_view)
     done = [
         run(index_dir, begin=functools.partial(phase, name) if phase else None)
         for name, run in zip(PHASES, passes, strict=True)
     ]
-    return DerivedReport(*done)
+    return DerivedReport(done[0], done[1], done[3])
+
+
+@under_lock
+def update_definitions(index_dir: Path | str, begin: Callable[[int], None] | None = None) -> None:
+    """Find the definitions of an index written before it kept them, from its stored texts.
+
+    begin, if given, is told the number of articles before they are read.
+    """
+    if has_definitions(index_dir):
+        return
+    with open_index(Path(index_dir)).searcher() as searcher:
+        if begin:
+            begin(searcher.doc_count())
+        found = stored_definitions(searcher.all_stored_fields())
+    add_definitions(index_dir, found)
 
 
 @under_lock

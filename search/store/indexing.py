@@ -18,6 +18,7 @@ from ..models import Article, InputNote
 from ..wording import counted
 from .clustering import DuplicateReport, clear_duplicates
 from .codec import reader_segments
+from .definitions import clear_definitions
 from .derived import DerivedReport, update_derived
 from .index import create_index, discard_uncommitted, open_index
 from .lock import under_lock, writing
@@ -197,6 +198,7 @@ def fresh_index(index_dir: Path):
     clear_duplicates(index_dir)
     clear_topics(index_dir)
     clear_view(index_dir)
+    clear_definitions(index_dir)
     return create_index(index_dir)
 
 

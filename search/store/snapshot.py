@@ -94,6 +94,8 @@ class Snapshot:
         self.searcher = searcher
         # The archive's topic vectors by docnum (``topics.TopicVectors``), set by the archive.
         self.topics = None
+        # Acronyms the archive defines, by folded form (``definitions.py``), set by the archive.
+        self.definitions: dict[str, str] = {}
         self.reader = reader = searcher.reader()
         self.segments = [(data, base, seg) for data, seg, base in reader_segments(reader)]
         self.size = sum(data.doc_count for data, _, _ in self.segments)

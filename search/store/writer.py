@@ -22,6 +22,7 @@ from ..errors import IndexIncompatible, IndexLocked
 from ..models import Article
 from .building import build_segment
 from .codec import FouilleSegment, arrays_of
+from .definitions import add_definitions, article_definitions, has_definitions
 from .merging import apply_policy, merges_due
 from .segment import FORMAT
 
@@ -104,6 +105,7 @@ class SegmentWriter:
         """
         try:
             documents = [d for d in self.pending if d is not None]
+            self._define(documents)
             if phase and documents:
                 phase("Writing", len(documents))
             built = self._build(documents) if documents else []
@@ -127,6 +129,13 @@ class SegmentWriter:
     def cancel(self) -> None:
         """Drop every change; files a commit left half-written go with the next write."""
         self._lock.release()
+
+    def _define(self, documents: list[tuple[Article, str]]) -> None:
+        """Add the acronyms the new articles define to the index's file, before the commit."""
+        # An index that has articles but no file (written before it existed) gets its file
+        # from every stored text at the end of the run (``derived.py``), not from a few.
+        if documents and (has_definitions(self.folder) or not self.segments):
+            add_definitions(self.folder, article_definitions(a for a, _ in documents))
 
     def _build(self, documents: list[tuple[Article, str]]) -> list[FouilleSegment]:
         name = self.ix.indexname

@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from ..limits import current, over_time
 from ..models import Article, Facet, Filters, Hit, Results, Sort
+from ..ranking.expansion import meanings
 from ..ranking.facets import FACET_FIELDS, as_text, count_facet
 from ..ranking.filtering import combine, filter_masks
 from ..ranking.folding import Copies
@@ -101,7 +102,18 @@ def _facets(
 
 
 def highlight_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
-    """Return the index terms of the query's positive words, prefixes expanded as searched."""
+    """Return the index terms of the query's positive words, prefixes expanded as searched.
+
+    The words of what a query's words also stand for (``expansion.py``) are marked too.
+    """
+    terms = _query_terms(snapshot, parsed)
+    for means in meanings(snapshot, parsed):
+        for meaning in means:
+            terms |= _query_terms(snapshot, meaning)
+    return terms
+
+
+def _query_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
     terms = set()
     if parsed.query is None:
         return terms

@@ -1,0 +1,47 @@
+"""The words of the best titles, fed back into a query that asks what an article is about.
+
+A reader's question rarely writes the words the archive's titles use ("Avec le RGPD, reste-t-il
+des déclarations à faire ?" against "Formalités préalables : ce qui change"). The titles of
+the first few articles a question finds say what the subject is called; their other words
+are searched in every title (the title's own BM25, which reads only titles' postings) and
+added at FEEDBACK_WEIGHT of the first score, so that they reorder near ties without
+overturning the query's own words (pseudo-relevance feedback, as Rocchio's, from titles).
+Measured in docs/RELEVANCE.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis.french import analyze
+from ..store.snapshot import Snapshot
+from .scoring import Entry, title_bm25
+
+# Titles read from the best matches; their words' best score is this share of the first's.
+FEEDBACK_TITLES = 3
+FEEDBACK_WEIGHT = 0.1
+
+
+def title_feedback(
+    snapshot: Snapshot, entries: set[Entry], matched: np.ndarray, scores: np.ndarray
+) -> np.ndarray:
+    """Return what the words of the best matches' titles add to every document's score."""
+    added = np.zeros(snapshot.size, dtype=np.float64)
+    if not len(matched):
+        return added
+    keys = scores[matched]
+    count = min(FEEDBACK_TITLES, len(keys))
+    chosen = np.argpartition(-keys, count - 1)[:count]
+    # Best first, ties in index order, as the result list has them.
+    best = matched[chosen[np.lexsort((matched[chosen], -keys[chosen]))]]
+    words = set()
+    for docnum in best.tolist():
+        words.update(analyze(snapshot.searcher.stored_fields(docnum).get("title") or ""))
+    words -= {text for _, text, _ in entries}
+    if not words:
+        return added
+    found = title_bm25(snapshot, words)
+    highest = float(found[matched].max())
+    if highest > 0:
+        added = FEEDBACK_WEIGHT * float(scores[best[0]]) * found / highest
+    return added
