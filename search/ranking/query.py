@@ -26,7 +26,7 @@ from ..analysis.french import (
 )
 from ..limits import note_capped
 from ..store.schema import FIELD_NAMES, TEXT_FIELDS
-from .shape import asks_about
+from .shape import is_keywords, is_question
 
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 # Longer queries are cut here (and the result says so): each word costs a posting-list scan.
@@ -69,6 +69,8 @@ class Parsed:
     truncated: bool = False
     # Whether the query asks what an article is about (a question, a few words: ``shape.py``).
     about: bool = False
+    # Whether it is a question, whose words are the reader's rather than the titles'.
+    question: bool = False
 
 
 def parse_query(text: str) -> Parsed:
@@ -90,7 +92,8 @@ Term('summary', 'retrait', boost=1.5), Term('body', 'retrait')])])
         parsed = _Parser(tokens).parse()
         parsed.syntax_fallback = True
     parsed.truncated = truncated
-    parsed.about = asks_about(text)
+    parsed.question = is_question(text)
+    parsed.about = parsed.question or is_keywords(text)
     if parsed.query is None and (parsed.words or parsed.syntax_fallback):
         # Only function words or signs ("le", "[ ]"): nothing to find, rather than everything.
         parsed.query = wq.NullQuery

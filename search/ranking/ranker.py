@@ -92,7 +92,9 @@ def rank(
         scores += meaning_scores(snapshot, expanded)
     held = coordination(snapshot, parsed.forms)
     scores *= 1 + held
-    if parsed.about and not is_passage(entries):
+    # Keywords are mostly the titles' own words already: feeding titles back would cost every
+    # such query a second pass over the titles for nothing (docs/RELEVANCE.md).
+    if parsed.question and not is_passage(entries):
         scores += title_feedback(snapshot, entries, matched, scores)
     if len(parsed.groups) < 2:
         return Ranking(snapshot, candidates, matched, scores, scored=True)
