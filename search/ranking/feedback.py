@@ -1,4 +1,4 @@
-"""The words of the best titles, fed back into a query that asks what an article is about.
+"""The words of the best titles, fed back into a question.
 
 A reader's question rarely writes the words the archive's titles use ("Avec le RGPD, reste-t-il
 des déclarations à faire ?" against "Formalités préalables : ce qui change"). The titles of
