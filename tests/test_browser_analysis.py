@@ -111,3 +111,11 @@ def test_concordance_keyword_column_is_aligned_and_lines_never_wrap(browser, sit
     context.close()
     assert len(lefts) == 50 and len(set(lefts)) == 1
     assert max(heights) - min(heights) < 1 and scroll <= 0
+
+
+def test_concordance_pages_reach_the_sparse_early_tail(page, tail_site):  # noqa: F811
+    page.goto(tail_site + "/concordance?q=grippe")
+    assert "2011" not in page.inner_text("table.kwic")
+    page.locator("nav.pager a[aria-label^='Page ']").last.click()
+    page.wait_for_url(re.compile(r"page=[0-9]+"))
+    assert "2011" in page.inner_text("table.kwic")
