@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import search.archive
+import search.ranking.feedback as feedback
 import search.ranking.query
 import search.ranking.ranker as ranking
 import search.ranking.scoring as scoring
@@ -393,6 +394,10 @@ VARIANTS = {
     "shape_both_about": lambda: acronyms.expand_all(
         0.5, inner=tv.shape_route, match=True, about=True
     ),
+    **{
+        f"on_base_feedback_words_{n}": functools.partial(setattr, feedback, "FEEDBACK_WORDS", n)
+        for n in (3, 5, 8, 12)
+    },
     # The shipped expansions without the best titles' words fed back (what they cost at 360k).
     "on_base_no_title_feedback": lambda: setattr(
         ranking, "title_feedback", lambda snapshot, entries, matched, scores: 0.0

@@ -20,6 +20,9 @@ from .scoring import Entry, title_bm25
 # Titles read from the best matches; their words' best score is this share of the first's.
 FEEDBACK_TITLES = 3
 FEEDBACK_WEIGHT = 0.1
+# The rarest of their words that another title also holds: a common word's postings are long to
+# read at 360k articles and say little of the subject (docs/RELEVANCE.md).
+FEEDBACK_WORDS: int | None = None
 
 
 def title_feedback(
@@ -38,6 +41,9 @@ def title_feedback(
     for docnum in best.tolist():
         words.update(analyze(snapshot.searcher.stored_fields(docnum).get("title") or ""))
     words -= {text for _, text, _ in entries}
+    if FEEDBACK_WORDS is not None:
+        held = {w: snapshot.document_frequency("title", w) for w in words}
+        words = sorted((w for w in words if held[w] > 1), key=held.get)[:FEEDBACK_WORDS]
     if not words:
         return added
     found = title_bm25(snapshot, words)
