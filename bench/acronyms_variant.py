@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 import search.archive
 import search.ranking.ranker as ranker
 from search.analysis.french import STOPWORDS
+from search.analysis.variants import VARIANTS
 from search.ranking.query import parse_query
 from search.ranking.shape import asks_about
 
@@ -89,27 +90,6 @@ def expand(weight=0.5, inner=None):
 
     search.archive.parse_query = parse
     ranker.bm25 = bm25
-
-
-# Words French writes two ways, one familiar or borrowed, one formal: general French, not
-# fitted to any set's queries.
-VARIANTS = (
-    ("courriel", "e-mail", "email", "mail", "mél"),
-    ("pub", "publicité"),
-    ("texto", "sms"),
-    ("appli", "application"),
-    ("ordi", "ordinateur"),
-    ("photo", "photographie"),
-    ("télé", "télévision"),
-    ("vélo", "bicyclette"),
-    ("auto", "automobile"),
-    ("portable", "mobile"),
-    ("web", "internet"),
-    ("boss", "patron"),
-    ("resto", "restaurant"),
-    ("fac", "université"),
-    ("labo", "laboratoire"),
-)
 
 
 def expand_all(weight=0.25, inner=None, match=False, acronyms=True, variants=True, about=False):
