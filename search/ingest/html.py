@@ -19,6 +19,7 @@ from ..errors import InputError
 from .language import detect_language
 from .pagemeta import page_metadata
 from .pagetext import page_text
+from .text import read_bounded
 
 MAX_BYTES = 20_000_000
 # A description longer than this is the article itself (some sites put the whole text there).
@@ -70,17 +71,12 @@ def page_fields(source: str, name: str) -> dict[str, str | list[str]]:
 
 def _page_source(path: Path) -> str:
     """Return the page's text, refusing files that cannot be a whole web page."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            str(path),
-            None,
-            None,
-            f"{size / 1e6:.0f} MB is over the {MAX_BYTES // 1_000_000} MB limit for a web page; "
-            "save the article page alone (without embedded images or media), or put its text "
-            "in a JSONL file",
-        )
-    data = path.read_bytes()
+    data = read_bounded(
+        path,
+        MAX_BYTES,
+        "a web page; save the article page alone (without embedded images or media), or put "
+        "its text in a JSONL file",
+    )
     text = _decode(data, str(path))
     if not text.strip():
         raise InputError(str(path), 1, None, "empty file: expected an HTML page")

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..models import InputNote
 from .language import detect_language
+from .text import read_bounded
 
 # A body is at most 1,000,000 characters (records.py), four bytes each at most in UTF-8.
 MAX_BYTES = 4_000_000
@@ -105,16 +106,9 @@ def _name_fields(path: Path, folder: Path) -> dict[str, str]:
 
 
 def _file_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            str(path),
-            None,
-            None,
-            f"{size / 1e6:.0f} MB is over the {MAX_BYTES // 1_000_000} MB limit for one "
-            "article: is it text? Split it into one file per article",
-        )
-    return path.read_bytes()
+    return read_bounded(
+        path, MAX_BYTES, "one article: is it text? Split it into one file per article"
+    )
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:

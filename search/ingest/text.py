@@ -1,4 +1,4 @@
-"""Read a whole text file as UTF-8, naming the line of the first invalid byte."""
+"""Read a whole file: its bytes within a size limit, or its text as UTF-8."""
 
 from __future__ import annotations
 
@@ -20,3 +20,15 @@ def read_utf8(path: Path) -> str:
         raise InputError(
             str(path), line, None, "invalid UTF-8 in this line; save the file as UTF-8"
         ) from None
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """Return the file's bytes.
+
+    :raises InputError: if it is over limit bytes, saying it is too large for what.
+    """
+    size = path.stat().st_size
+    if size > limit:
+        message = f"{size / 1e6:.0f} MB is over the {limit // 1_000_000} MB limit for {what}"
+        raise InputError(str(path), None, None, message)
+    return path.read_bytes()
