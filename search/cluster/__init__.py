@@ -1,0 +1,1 @@
+"""A sharded archive: its layout (no Ray), and, with the cluster extra, its Ray actors."""
