@@ -6,6 +6,8 @@ Everything the CLI and the web app use is exported here; neither imports Whoosh.
 from .analysis.french import analyze, fold_accents
 from .analysis.labels import label_key
 from .archive import Archive
+from .cluster import open_archive
+from .cluster.sharded import ShardedArchive
 from .errors import (
     ArticleNotFound,
     DiskFull,
@@ -27,8 +29,10 @@ from .errors import (
     InvalidSort,
     InvalidValue,
     MissingQuery,
+    NotSharded,
     QueryError,
     RepeatedParameter,
+    ShardsDown,
     TooManyPeriods,
     TooManyQueries,
     TooManyValues,
@@ -131,11 +135,14 @@ __all__ = [
     "MAX_TRENDS",
     "MAX_WILDCARDS",
     "MissingQuery",
+    "NotSharded",
     "Period",
     "QueryError",
     "RepeatedParameter",
     "Related",
     "Results",
+    "ShardedArchive",
+    "ShardsDown",
     "Sort",
     "Span",
     "Stats",
@@ -165,6 +172,7 @@ __all__ = [
     "json_chunks",
     "label_key",
     "load_eval_set",
+    "open_archive",
     "rank_queries",
     "results_payload",
     "score_run",

@@ -90,6 +90,12 @@ class Archive:
         self._snapshot.topics = self._topics.get(searcher, self._generation)
         return self._snapshot
 
+    def opened(self) -> tuple[int, Snapshot]:
+        """Return the latest committed version's generation and arrays, for a shard's rounds."""
+        with self._lock:
+            snapshot = self._arrays()
+            return self._generation, snapshot
+
     def count(self) -> int:
         """Return the number of articles in the index."""
         with self._lock:
@@ -151,14 +157,16 @@ class Archive:
             raise ArticleNotFound(f"no article has the id {article_id!r}")
         return stored_article(fields)
 
-    def view_article(self, article_id: str, query: str = "") -> ArticleView:
+    def view_article(self, article_id: str, query: str = "", stats=None) -> ArticleView:
         """Return the article with every word of query marked in its title, lead and text.
+
+        stats, a sharded archive's, expand the query's prefixes as the whole archive does.
 
         :raises ArticleNotFound: if no article has this id.
         """
         article = self.get_article(article_id)
         with self._lock, request_limits(self.time_budget):
-            terms = highlight_terms(self._arrays(), parse_query(query))
+            terms = highlight_terms(self._arrays(), parse_query(query), stats)
         paragraphs = (p for p in re.split(r"\n\s*\n|\n", article.body) if p.strip())
         return ArticleView(
             article=article,

@@ -137,3 +137,15 @@ class InvalidValue(QueryError):
 
 class RepeatedParameter(QueryError):
     """A request parameter that takes one value is given several."""
+
+
+class ShardsDown(FouilleError):
+    """Shards of a sharded archive did not answer."""
+
+    def __init__(self, shards: list[int], reason: str = ""):
+        super().__init__(f"shards {shards} did not answer: {reason}")
+        self.shards = shards
+
+
+class NotSharded(FouilleError):
+    """A view that a sharded archive does not answer yet."""

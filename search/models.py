@@ -126,6 +126,9 @@ class Results:
     # True when a wildcard (cyber*) matched more words than are searched, or a query held
     # more wildcards than are searched.
     wildcards_capped: bool = False
+    # A sharded archive's shards (``search/cluster/``), and those that did not answer.
+    shards: int = 1
+    missing: tuple[int, ...] = ()
 
     @property
     def pages(self) -> int:

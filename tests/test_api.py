@@ -46,6 +46,7 @@ def test_search_returns_the_documented_keys(client):
         "folded": 0,
         "partial": False,
         "wildcards_capped": False,
+        "missing_shards": [],
     }
     assert took_ms >= 0 and len(hits) == 3
     assert set(facets) == {"section", "author", "source", "tags", "year"}

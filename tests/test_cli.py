@@ -237,6 +237,7 @@ def test_search_json_has_the_api_shape(runner, index_dir):
         "folded",
         "partial",
         "wildcards_capped",
+        "missing_shards",
         "hits",
         "facets",
     }

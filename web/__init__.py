@@ -9,7 +9,8 @@ from . import analysis, api, apidoc, charts, errors, exports, feeds, formatting,
 # Settings, each overridable by a FOUILLE_<NAME> environment variable (README: "Settings").
 # TIME_BUDGET: seconds a search, trend or concordance may take before it answers with what it
 # has, flagged as partial, so that no query holds a worker (search/limits.py).
-DEFAULTS = {"INDEX": "index", "PER_PAGE": 10, "TIME_BUDGET": 0.8}
+# CLUSTER: the Ray cluster ("local", or an address) whose actors search a sharded INDEX.
+DEFAULTS = {"INDEX": "index", "PER_PAGE": 10, "TIME_BUDGET": 0.8, "CLUSTER": ""}
 
 
 def create_app(test_config: dict | None = None) -> Flask:

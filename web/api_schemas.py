@@ -73,6 +73,12 @@ SCHEMAS = {
             "folded": _COUNT,
             "partial": _FLAG,
             "wildcards_capped": _FLAG,
+            "missing_shards": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "description": "Fragments d’une archive répartie qui n’ont pas répondu "
+                "(numérotés à partir de 1) : les résultats sont alors incomplets.",
+            },
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": {
                 "type": "object",

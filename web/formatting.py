@@ -62,9 +62,20 @@ def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     return window
 
 
+def fragments(numbers) -> str:
+    """Return shard numbers (from 0) as French counts them, from 1: "2", "2 et 4", "1, 2 et 4".
+
+    >>> fragments([1]), fragments([1, 3]), fragments([0, 1, 3])
+    ('2', '2 et 4', '1, 2 et 4')
+    """
+    shown = [str(n + 1) for n in numbers]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " et " + shown[-1]
+
+
 def register(app) -> None:
     """Make the formatters available in templates."""
     app.add_template_filter(french_date, "date_fr")
+    app.add_template_filter(fragments)
     app.add_template_filter(french_number, "nombre")
     app.add_template_filter(web_url)
     app.add_template_filter(host)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 
-from search import Filters, IndexEmpty
+from search import Filters, IndexEmpty, ShardedArchive
 
 from .archive import get_archive
 from .params import FACET_PARAMS, parse_search, request_params
@@ -83,8 +83,14 @@ def favicon():
 
 @bp.get("/healthz")
 def health():
-    stats = get_archive().stats()
+    archive = get_archive()
+    stats = archive.stats()
     if stats.documents == 0:
         raise IndexEmpty(stats.path)
     last = stats.last_update.isoformat() if stats.last_update else None
-    return jsonify({"status": "ok", "documents": stats.documents, "last_update": last})
+    health = {"status": "ok", "documents": stats.documents, "last_update": last}
+    if isinstance(archive, ShardedArchive):
+        health["shards"] = archive.health()
+        if any(shard["status"] != "up" for shard in health["shards"]):
+            health["status"] = "degraded"
+    return jsonify(health)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,6 +17,7 @@ import click
 from .. import (
     Archive,
 )
+from ..cluster.layout import read_shards
 from .base import cli, index_option, reported
 
 
@@ -21,15 +26,56 @@ from .base import cli, index_option, reported
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, help="Worker processes.")
+@click.option(
+    "--cluster",
+    metavar="ADDRESS|local",
+    help="Search a sharded index through its shards' actors on this Ray cluster "
+    "(local: start one on this machine).",
+)
 @reported
-def serve_command(index_dir, host, port, workers):
+def serve_command(index_dir, host, port, workers, cluster):
     """Serve the search site with a production WSGI server."""
-    Archive(index_dir).count()  # Fail here, with a clear message, rather than in each worker.
     os.environ["FOUILLE_INDEX"] = str(index_dir.resolve())
     from .server import run_server
 
-    click.echo(f"Fouille: http://{host}:{port}/ (index {index_dir}, {workers} workers)")
-    run_server(host, port, workers)
+    if cluster is None:
+        Archive(index_dir).count()  # Fail here, with a clear message, rather than in each worker.
+        click.echo(f"Fouille: http://{host}:{port}/ (index {index_dir}, {workers} workers)")
+        run_server(host, port, workers)
+        return
+    with shard_keeper(index_dir, cluster) as address:
+        os.environ["FOUILLE_CLUSTER"] = address
+        click.echo(
+            f"Fouille: http://{host}:{port}/ (sharded index {index_dir} on the Ray cluster "
+            f"{address}, {workers} workers)"
+        )
+        run_server(host, port, workers)
+
+
+@contextmanager
+def shard_keeper(index_dir: Path, cluster: str) -> Iterator[str]:
+    """Run the process that keeps the shards' actors up; yield its Ray cluster's address."""
+    if read_shards(index_dir) is None:
+        raise click.ClickException(
+            f"{index_dir}: not a sharded index (no fouille-cluster.json); build one with: "
+            "fouille index --shards N PATH"
+        )
+    if importlib.util.find_spec("ray") is None:
+        raise click.ClickException(
+            "--cluster needs Ray: install Fouille's cluster extra (pip install -e '.[cluster]')"
+        )
+    command = [sys.executable, "-m", "search.cluster.keeper", str(index_dir.resolve()), cluster]
+    keeper = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        address = keeper.stdout.readline().strip()
+        if not address:
+            raise click.ClickException(
+                f"the shards of {index_dir} could not be started on the Ray cluster {cluster}"
+            )
+        yield address
+    finally:
+        keeper.stdin.close()
+        keeper.wait(timeout=60)
 
 
 @cli.command("eval")

@@ -50,11 +50,11 @@ def count_facet(
     spellings = snapshot.spellings.of(FACET_FIELDS[name])
     size = len(spellings.shown)
     # Every article once per group, from the codes' counts; then the clustered few folded.
-    per_code = _per_code(snapshot, name, selected)
+    per_code = code_counts(snapshot, name, selected)
     counts = np.bincount(spellings.group, weights=per_code, minlength=size).astype(np.int64)
     if copies:
         docnums = np.flatnonzero(selected & copies.clustered)
-        docnums, groups = _groups(snapshot, name, docnums)
+        docnums, groups = article_groups(snapshot, name, docnums)
         counts += count_folded(docnums, groups, size, copies) - np.bincount(groups, minlength=size)
     found = np.flatnonzero(counts)
     if name == "year":
@@ -65,7 +65,7 @@ def count_facet(
     return Facet(name, tuple(FacetValue(spellings.shown[g], int(counts[g])) for g in found))
 
 
-def _per_code(snapshot: Snapshot, name: str, selected: np.ndarray) -> np.ndarray:
+def code_counts(snapshot: Snapshot, name: str, selected: np.ndarray) -> np.ndarray:
     """Return how many selected articles have each code, each article once per group."""
     if name in LIST_FACETS:
         lists = snapshot.tags
@@ -76,7 +76,7 @@ def _per_code(snapshot: Snapshot, name: str, selected: np.ndarray) -> np.ndarray
     return np.bincount(codes[codes >= 0], minlength=len(labels.names))
 
 
-def _groups(snapshot: Snapshot, name: str, docnums: np.ndarray):
+def article_groups(snapshot: Snapshot, name: str, docnums: np.ndarray):
     """Return (docnum, group) for each group that each of these articles has."""
     group = snapshot.spellings.of(FACET_FIELDS[name]).group
     if name in LIST_FACETS:

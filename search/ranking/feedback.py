@@ -15,7 +15,7 @@ import numpy as np
 
 from ..analysis.french import analyze
 from ..store.snapshot import Snapshot
-from .scoring import Entry, title_bm25
+from .scoring import Entry
 
 # Titles read from the best matches; their words' best score is this share of the first's.
 FEEDBACK_TITLES = 3
@@ -25,29 +25,30 @@ FEEDBACK_WEIGHT = 0.1
 FEEDBACK_WORDS: int | None = None
 
 
-def title_feedback(
-    snapshot: Snapshot, entries: set[Entry], matched: np.ndarray, scores: np.ndarray
-) -> np.ndarray:
-    """Return what the words of the best matches' titles add to every document's score."""
-    added = np.zeros(snapshot.size, dtype=np.float64)
-    if not len(matched):
-        return added
-    keys = scores[matched]
-    count = min(FEEDBACK_TITLES, len(keys))
-    chosen = np.argpartition(-keys, count - 1)[:count]
-    # Best first, ties in index order, as the result list has them.
-    best = matched[chosen[np.lexsort((matched[chosen], -keys[chosen]))]]
+def feedback_words(snapshot: Snapshot, best: np.ndarray, entries: set[Entry], stats) -> list[str]:
+    """Return the words of the best matches' titles (docnums, best first) to search titles for.
+
+    In order, so that their scores add up alike in every process.
+    """
     words = set()
     for docnum in best.tolist():
         words.update(analyze(snapshot.searcher.stored_fields(docnum).get("title") or ""))
-    words -= {text for _, text, _ in entries}
+    return chosen_words(words - {text for _, text, _ in entries}, stats)
+
+
+def chosen_words(words: set[str], stats) -> list[str]:
+    """Return the titles' words that are fed back, in order."""
     if FEEDBACK_WORDS is not None:
-        held = {w: snapshot.document_frequency("title", w) for w in words}
+        held = {w: stats.frequency("title", w) for w in words}
         words = sorted((w for w in words if held[w] > 1), key=held.get)[:FEEDBACK_WORDS]
-    if not words:
-        return added
-    found = title_bm25(snapshot, words)
-    highest = float(found[matched].max())
+    return sorted(words)
+
+
+def feedback_scores(found: np.ndarray, first: float, highest: float) -> np.ndarray:
+    """Return what the words' title scores (found) add to every document's score.
+
+    first is the best match's score; highest, the best title score among the matches.
+    """
     if highest > 0:
-        added = FEEDBACK_WEIGHT * float(scores[best[0]]) * found / highest
-    return added
+        return FEEDBACK_WEIGHT * first * found / highest
+    return np.zeros(len(found), dtype=np.float64)

@@ -21,10 +21,11 @@ from whoosh import query as wq
 from ..limits import over_time
 from ..models import Sort
 from ..store.snapshot import NO_DATE, Snapshot
+from ..store.statistics import Statistics
 from .expansion import WEIGHT, meanings
-from .feedback import title_feedback
+from .feedback import FEEDBACK_TITLES, feedback_scores, feedback_words
 from .query import Parsed
-from .scoring import bm25, coordination, expansions, is_passage, likelihood
+from .scoring import bm25, coordination, expansions, is_passage, likelihood, title_bm25
 
 # Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
 # the order stands, so that pages never repeat or skip an article.
@@ -77,45 +78,93 @@ class Ranking:
 
 
 def rank(
-    snapshot: Snapshot, parsed: Parsed, allowed: np.ndarray | None = None, sort=Sort.RELEVANCE
+    snapshot: Snapshot,
+    parsed: Parsed,
+    allowed: np.ndarray | None = None,
+    sort=Sort.RELEVANCE,
+    stats: Statistics | None = None,
 ) -> Ranking:
-    """Return the articles matching the query among the allowed ones, ranked."""
+    """Return the articles matching the query among the allowed ones, ranked.
+
+    The collection's numbers come from stats, by default the snapshot's own; a shard of a
+    sharded archive takes the whole archive's, and the steps that depend on the order of
+    every match (``first_ranking``, ``feedback_words``, ``window_features``) are run by
+    its coordinator in the same order (``search/cluster/``).
+    """
+    stats = stats or snapshot.statistics
+    ranking, entries, held = first_ranking(snapshot, parsed, allowed, sort, stats)
+    if not ranking.scored:
+        return ranking
+    scores, matched = ranking.key, ranking.matched
+    if feeds_back(parsed, entries):
+        best = ranking.top(FEEDBACK_TITLES)
+        words = feedback_words(snapshot, best, entries, stats)
+        if words:
+            found = title_bm25(snapshot, words, stats)
+            highest = float(found[matched].max())
+            scores += feedback_scores(found, float(scores[best[0]]), highest)
+    if len(parsed.groups) < 2 or over_time():
+        # Out of time: BM25F and coordination order the matches, unrefined.
+        return ranking
+    window = ranking.top(RESCORE_WINDOW)
+    raise_close_words(snapshot, parsed, entries, window, scores, stats)
+    if len(window) and is_sentence(entries):
+        found = window_features(snapshot, parsed, entries, window, held, stats)
+        scores[window] *= np.exp(sentence_signals(found))
+    return ranking
+
+
+def first_ranking(
+    snapshot: Snapshot, parsed: Parsed, allowed, sort, stats: Statistics
+) -> tuple[Ranking, set, np.ndarray | None]:
+    """Return the matches scored by BM25F, meanings and coordination (or ranked by date).
+
+    Also return the query's scored entries and each document's coordination.
+    """
     expanded = meanings(snapshot, parsed)
-    candidates = matches(snapshot, parsed) | matches_meanings(snapshot, parsed, expanded)
+    candidates = matches(snapshot, parsed, stats) | matches_meanings(
+        snapshot, parsed, expanded, stats
+    )
     selected = candidates & allowed if allowed is not None else candidates
     matched = np.flatnonzero(selected)
     if sort is not Sort.RELEVANCE or parsed.query is None:
-        return Ranking(snapshot, candidates, matched, _date_key(snapshot, sort), scored=False)
+        key = _date_key(snapshot, sort)
+        return Ranking(snapshot, candidates, matched, key, scored=False), set(), None
     entries = scored_entries(parsed.query)
-    scores = bm25(snapshot, entries, parsed.about)
+    scores = bm25(snapshot, entries, parsed.about, stats)
     if expanded:
-        scores += meaning_scores(snapshot, expanded)
-    held = coordination(snapshot, parsed.forms)
+        scores += meaning_scores(snapshot, expanded, stats)
+    held = coordination(snapshot, parsed.forms, stats)
     scores *= 1 + held
+    return Ranking(snapshot, candidates, matched, scores, scored=True), entries, held
+
+
+def feeds_back(parsed: Parsed, entries) -> bool:
+    """Return whether the best titles' words are fed back into the query (``feedback.py``)."""
     # Keywords are mostly the titles' own words already: feeding titles back would cost every
     # such query a second pass over the titles for nothing (docs/RELEVANCE.md).
-    if parsed.question and not is_passage(entries):
-        scores += title_feedback(snapshot, entries, matched, scores)
-    if len(parsed.groups) < 2:
-        return Ranking(snapshot, candidates, matched, scores, scored=True)
-    if over_time():
-        # Out of time: BM25F and coordination order the matches, unrefined.
-        return Ranking(snapshot, candidates, matched, scores, scored=True)
-    window = Ranking(snapshot, candidates, matched, scores, scored=True).top(RESCORE_WINDOW)
+    return parsed.question and not is_passage(entries)
+
+
+def is_sentence(entries) -> bool:
+    """Return whether a query is a sentence or more, which its meaning also ranks."""
+    return len({text for _, text, _ in entries}) > SENTENCE_TERMS
+
+
+def raise_close_words(snapshot, parsed, entries, window, scores, stats: Statistics) -> None:
+    """Raise the scores of the window's articles whose text holds the query's words close."""
     # In a pasted passage consecutive words often come from different clauses, and how close
     # they stand in an article tells whether it repeats the passage's wording, which articles
     # on the same story do as much as the one sought (docs/RELEVANCE.md).
-    if not is_passage(entries):
-        near = proximity(snapshot, parsed.groups, np.sort(window))
-        weight = proximity_weight(snapshot, parsed)
-        for docnum, closeness in near.items():
-            scores[docnum] *= 1 + weight * closeness
-    if len(window) and len({text for _, text, _ in entries}) > SENTENCE_TERMS:
-        scores[window] *= np.exp(sentence_signals(snapshot, parsed, entries, window, held))
-    return Ranking(snapshot, candidates, matched, scores, scored=True)
+    if is_passage(entries):
+        return
+    near = proximity(snapshot, parsed.groups, np.sort(window))
+    weight = proximity_weight(stats, parsed)
+    for docnum, closeness in near.items():
+        scores[docnum] *= 1 + weight * closeness
 
 
-def proximity_weight(snapshot: Snapshot, parsed: Parsed) -> float:
+def proximity_weight(stats: Statistics, parsed: Parsed) -> float:
     """Return how much close query words in the text raise a score for this query.
 
     A query that asks what an article is about counts the text's closeness only as much as
@@ -123,43 +172,70 @@ def proximity_weight(snapshot: Snapshot, parsed: Parsed) -> float:
     and a long text that has them side by side would double (docs/RELEVANCE.md).
     """
     if parsed.about:
-        return PROXIMITY_WEIGHT * (1 - snapshot.distinct_titles)
+        return PROXIMITY_WEIGHT * (1 - stats.distinct_titles)
     return PROXIMITY_WEIGHT
 
 
-def sentence_signals(snapshot: Snapshot, parsed: Parsed, entries, window, held) -> np.ndarray:
-    """Return Σ weight × signal for the best matches (window) of a sentence-long query."""
-    found = sentence_features(snapshot, parsed, entries, window, held)
-    signals = sum(SENTENCE_WEIGHTS[name] * values for name, values in found.items())
+def sentence_signals(found: dict[str, np.ndarray]) -> np.ndarray:
+    """Return Σ weight × signal for the best matches (window) of a sentence-long query.
+
+    found holds the window's ``window_features``, of every shard for a sharded archive.
+    """
+    signals = sum(SENTENCE_WEIGHTS[name] * values for name, values in signal_values(found).items())
     # Relative to the window's least: a rescored article never falls below one left out.
     return signals - signals.min()
 
 
 def sentence_features(
-    snapshot: Snapshot, parsed: Parsed, entries, window, held
+    snapshot: Snapshot, parsed: Parsed, entries, window, held, stats: Statistics | None = None
 ) -> dict[str, np.ndarray]:
     """Return each signal, by name, for the best matches (window) of a sentence-long query."""
-    unlikely = -likelihood(snapshot, entries, window)
-    # Equally likely articles share a rank: the one above those less likely.
-    ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
-    found = {"likelihood": FUSION_K / (FUSION_K + ranks), "coordination": held[window]}
+    stats = stats or snapshot.statistics
+    return signal_values(window_features(snapshot, parsed, entries, window, held, stats))
+
+
+def window_features(
+    snapshot: Snapshot, parsed: Parsed, entries, window, held, stats: Statistics
+) -> dict[str, np.ndarray]:
+    """Return what each article of the window brings to the sentence signals, on its own."""
+    found = {
+        "unlikely": -likelihood(snapshot, entries, window, stats),
+        "coordination": held[window],
+    }
     if snapshot.topics is not None:
         stems = Counter(t for group in parsed.groups for f, t, p in group if f == "body" and not p)
         found["topic"] = snapshot.topics.similarity(stems, window)
     return found
 
 
-def meaning_scores(snapshot: Snapshot, expanded: list[tuple[Parsed, ...]]) -> np.ndarray:
+def signal_values(found: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return the sentence signals of the window's features (the likelihood as a rank)."""
+    unlikely = found["unlikely"]
+    # Equally likely articles share a rank: the one above those less likely.
+    ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
+    signals = {"likelihood": FUSION_K / (FUSION_K + ranks), "coordination": found["coordination"]}
+    if "topic" in found:
+        signals["topic"] = found["topic"]
+    return signals
+
+
+def meaning_scores(
+    snapshot: Snapshot, expanded: list[tuple[Parsed, ...]], stats: Statistics
+) -> np.ndarray:
     """Return WEIGHT × the mean BM25F of each expanded word's meanings (``expansion.py``)."""
     scores = np.zeros(snapshot.size, dtype=np.float64)
     for means in expanded:
         for meaning in means:
-            scores += WEIGHT / len(means) * bm25(snapshot, scored_entries(meaning.query), True)
+            entries = scored_entries(meaning.query)
+            scores += WEIGHT / len(means) * bm25(snapshot, entries, True, stats)
     return scores
 
 
 def matches_meanings(
-    snapshot: Snapshot, parsed: Parsed, expanded: list[tuple[Parsed, ...]]
+    snapshot: Snapshot,
+    parsed: Parsed,
+    expanded: list[tuple[Parsed, ...]],
+    stats: Statistics | None = None,
 ) -> np.ndarray:
     """Return which live documents hold a meaning of a word of a query without operators.
 
@@ -171,7 +247,7 @@ def matches_meanings(
         return found
     for means in expanded:
         for meaning in means:
-            found |= matches(snapshot, meaning)
+            found |= matches(snapshot, meaning, stats)
     return found
 
 
@@ -182,32 +258,35 @@ def _plain(query: wq.Query) -> bool:
     return query.is_leaf() or all(_plain(child) for child in query.children())
 
 
-def matches(snapshot: Snapshot, parsed: Parsed) -> np.ndarray:
-    """Return which live documents the query matches; an empty query matches every one."""
+def matches(snapshot: Snapshot, parsed: Parsed, stats: Statistics | None = None) -> np.ndarray:
+    """Return which live documents the query matches; an empty query matches every one.
+
+    A prefix stands for the terms stats chose (by default, the snapshot's most frequent).
+    """
     if parsed.query is None:
         return snapshot.live.copy()
-    return _matching(snapshot, parsed.query) & snapshot.live
+    return _matching(snapshot, parsed.query, stats or snapshot.statistics) & snapshot.live
 
 
-def _matching(snapshot: Snapshot, query: wq.Query) -> np.ndarray:
+def _matching(snapshot: Snapshot, query: wq.Query, stats: Statistics) -> np.ndarray:
     """Return which documents a query matches, its operators applied to whole arrays."""
     if isinstance(query, wq.Term):
         return snapshot.holders(query.fieldname, query.text)
     if isinstance(query, wq.And | wq.Or):
-        parts = [_matching(snapshot, child) for child in query.children()]
+        parts = [_matching(snapshot, child, stats) for child in query.children()]
         combine = np.logical_and if isinstance(query, wq.And) else np.logical_or
         return combine.reduce(parts) if parts else np.zeros(snapshot.size, dtype=bool)
     if isinstance(query, wq.AndNot):
-        return _matching(snapshot, query.a) & ~_matching(snapshot, query.b)
+        return _matching(snapshot, query.a, stats) & ~_matching(snapshot, query.b, stats)
     if isinstance(query, wq.AndMaybe):
-        return _matching(snapshot, query.a)
+        return _matching(snapshot, query.a, stats)
     if isinstance(query, wq.Every):
         return np.ones(snapshot.size, dtype=bool)
     if isinstance(query, wq.Phrase) and query.slop == 1 and query.words:
         return snapshot.phrase_holders(query.fieldname, query.words)
     found = np.zeros(snapshot.size, dtype=bool)
     if isinstance(query, wq.Prefix):
-        for term in expansions(snapshot, query.fieldname, query.text):
+        for term in expansions(stats, query.fieldname, query.text):
             found[snapshot.postings(query.fieldname, term).docs] = True
     elif query is not wq.NullQuery:
         # Any other kind of query (none the parser makes): Whoosh's own matcher.

@@ -17,6 +17,7 @@ import numpy as np
 from ..limits import note_capped
 from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
+from ..store.statistics import Statistics
 
 K1 = 1.2
 # Stronger length normalisation than the usual 0.75: long articles mention many topics in
@@ -34,7 +35,12 @@ MAX_EXPANSIONS = 50
 Entry = tuple[str, str, bool]  # (field, term, is_prefix)
 
 
-def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> np.ndarray:
+def bm25(
+    snapshot: Snapshot,
+    entries: Iterable[Entry],
+    about: bool = False,
+    stats: Statistics | None = None,
+) -> np.ndarray:
     """Return every document's BM25F score for a set of query terms (0 if it holds none).
 
     A query of up to LONG_QUERY words is scored by BM25F proper: a word's frequencies in the
@@ -48,27 +54,33 @@ def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> n
     ``shape.asks_about``) goes further: it saturates each field on its own, by the share τ,
     so that a title holding its words outranks a long text that repeats them. A longer query
     (a paragraph pasted in) saturates each field on its own, which ranked better there.
+
+    The collection's numbers come from stats (by default the snapshot's own).
     """
-    terms = _terms(snapshot, entries)
+    stats = stats or snapshot.statistics
+    terms = index_terms(stats, entries)
     if is_passage(entries):
-        return _per_field(snapshot, terms)
-    tau = snapshot.distinct_titles
+        return _per_field(snapshot, stats, terms)
+    tau = stats.distinct_titles
     if about and tau:
-        per_field = tau * _per_field(snapshot, terms)
-        return per_field if tau == 1 else per_field + (1 - tau) * _bm25f(snapshot, terms)
+        per_field = tau * _per_field(snapshot, stats, terms)
+        return per_field if tau == 1 else per_field + (1 - tau) * _bm25f(snapshot, stats, terms)
     titles = [(fieldname, text) for fieldname, text in terms if fieldname == "title"]
-    scores = _bm25f(snapshot, terms)
+    scores = _bm25f(snapshot, stats, terms)
     if titles and tau:
-        scores += tau * _per_field(snapshot, titles, weighted=False)
+        scores += tau * _per_field(snapshot, stats, titles, weighted=False)
     return scores
 
 
-def title_bm25(snapshot: Snapshot, words: Iterable[str]) -> np.ndarray:
+def title_bm25(
+    snapshot: Snapshot, words: Iterable[str], stats: Statistics | None = None
+) -> np.ndarray:
     """Return every document's BM25 for words in its title alone (0 if it holds none).
 
     Reads only the title's postings: the cost follows how many titles hold the words.
     """
-    return _per_field(snapshot, [("title", word) for word in dict.fromkeys(words)], False)
+    terms = [("title", word) for word in dict.fromkeys(words)]
+    return _per_field(snapshot, stats or snapshot.statistics, terms, False)
 
 
 def is_passage(entries: Iterable[Entry]) -> bool:
@@ -76,7 +88,7 @@ def is_passage(entries: Iterable[Entry]) -> bool:
     return len({text for _, text, _ in entries}) > LONG_QUERY
 
 
-def _bm25f(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
+def _bm25f(snapshot: Snapshot, stats: Statistics, terms: list[tuple[str, str]]) -> np.ndarray:
     scores = np.zeros(snapshot.size, dtype=np.float64)
     fields_of: dict[str, list[str]] = {}
     for fieldname, text in terms:
@@ -87,46 +99,56 @@ def _bm25f(snapshot: Snapshot, terms: list[tuple[str, str]]) -> np.ndarray:
         for fieldname in fieldnames:
             found = snapshot.postings(fieldname, text)
             weight = TEXT_FIELDS.get(fieldname, 1.0)
-            frequency[found.docs] += weight * found.freqs / _norm(snapshot, fieldname, found.docs)
+            norm = _norm(snapshot, stats, fieldname, found.docs)
+            frequency[found.docs] += weight * found.freqs / norm
             held[found.docs] = True
         docs = np.flatnonzero(held)
         if len(docs):
             tf = frequency[docs]
-            scores[docs] += idf(snapshot.size, len(docs)) * tf * (K1 + 1) / (tf + K1)
+            frequent = stats.union_frequency(fieldnames, text, len(docs))
+            scores[docs] += idf(stats.documents, frequent) * tf * (K1 + 1) / (tf + K1)
     return scores
 
 
-def _per_field(snapshot: Snapshot, terms: list[tuple[str, str]], weighted=True) -> np.ndarray:
+def _per_field(
+    snapshot: Snapshot, stats: Statistics, terms: list[tuple[str, str]], weighted=True
+) -> np.ndarray:
     scores = np.zeros(snapshot.size, dtype=np.float64)
     for fieldname, text in terms:
         found = snapshot.postings(fieldname, text)
         if len(found.docs):
             weight = TEXT_FIELDS.get(fieldname, 1.0) if weighted else 1.0
-            weight *= idf(snapshot.size, len(found.docs))
-            tf, norm = found.freqs, _norm(snapshot, fieldname, found.docs)
+            weight *= idf(stats.documents, stats.frequency(fieldname, text))
+            tf, norm = found.freqs, _norm(snapshot, stats, fieldname, found.docs)
             scores[found.docs] += weight * tf * (K1 + 1) / (tf + K1 * norm)
     return scores
 
 
-def _norm(snapshot: Snapshot, fieldname: str, docs: np.ndarray):
+def _norm(snapshot: Snapshot, stats: Statistics, fieldname: str, docs: np.ndarray):
     """Return BM25's length normalisation of the documents in a field (1 without lengths)."""
     lengths = snapshot.field_lengths(fieldname)
     if lengths is None:
         return 1.0
-    return (1 - B) + B * lengths[docs] / (snapshot.mean_length[fieldname] or 1.0)
+    return (1 - B) + B * lengths[docs] / (stats.mean_length(fieldname) or 1.0)
 
 
-def likelihood(snapshot: Snapshot, entries: Iterable[Entry], docnums: np.ndarray) -> np.ndarray:
+def likelihood(
+    snapshot: Snapshot,
+    entries: Iterable[Entry],
+    docnums: np.ndarray,
+    stats: Statistics | None = None,
+) -> np.ndarray:
     """Return the documents' query log-likelihood, Dirichlet-smoothed, up to a constant.
 
     A second view of a query's words beside BM25F (Zhai and Lafferty, 2001): each article is a
     bag of its title, lead and text words (weighted as in BM25F) smoothed by the archive's. A
     document holding none of the words gets minus infinity.
     """
+    stats = stats or snapshot.statistics
     lengths = {f: snapshot.field_lengths(f) for f in TEXT_FIELDS}
-    collection = sum(w * float(lengths[f][snapshot.live].sum()) for f, w in TEXT_FIELDS.items())
+    collection = stats.collection_length
     fields_of: dict[str, list[str]] = {}
-    for fieldname, text in _terms(snapshot, entries):
+    for fieldname, text in index_terms(stats, entries):
         if fieldname in TEXT_FIELDS:
             fields_of.setdefault(text, []).append(fieldname)
     scores = np.zeros(len(docnums))
@@ -135,11 +157,14 @@ def likelihood(snapshot: Snapshot, entries: Iterable[Entry], docnums: np.ndarray
     for text, fieldnames in fields_of.items():
         tf, total = np.zeros(len(docnums)), 0.0
         for fieldname in fieldnames:
+            occurrences = stats.occurrences(fieldname, text)
+            if not occurrences:
+                continue
+            weight = TEXT_FIELDS[fieldname]
+            total += weight * occurrences
             found = snapshot.postings(fieldname, text)
             if not len(found.docs):
                 continue
-            weight = TEXT_FIELDS[fieldname]
-            total += weight * float(found.freqs.sum())
             rows, hit = found.rows(docnums)
             tf[hit] += weight * found.freqs[rows[hit]]
         if total:
@@ -151,20 +176,23 @@ def likelihood(snapshot: Snapshot, entries: Iterable[Entry], docnums: np.ndarray
     return np.where(held, scores, -np.inf)
 
 
-def coordination(snapshot: Snapshot, forms: list[str]) -> np.ndarray:
+def coordination(
+    snapshot: Snapshot, forms: list[str], stats: Statistics | None = None
+) -> np.ndarray:
     """Return the share of the query's words each document holds as written, by rarity.
 
     A word counts by its rarity, ``log(1 + N / df)``: holding a rare word of the query says
     more about an article than holding a common one. Forms no article holds (a typo, a word
     the archive lacks) count for no one.
     """
+    stats = stats or snapshot.statistics
     held = np.zeros(snapshot.size, dtype=np.float64)
     total = 0.0
     for form in dict.fromkeys(forms):
-        found = snapshot.postings(FORMS, form)
-        if len(found.docs):
-            weight = math.log(1 + snapshot.size / len(found.docs))
-            held[found.docs] += weight
+        frequency = stats.frequency(FORMS, form)
+        if frequency:
+            weight = math.log(1 + stats.documents / frequency)
+            held[snapshot.postings(FORMS, form).docs] += weight
             total += weight
     return held / total if total else held
 
@@ -182,21 +210,22 @@ def idf(documents: int, frequency: int) -> float:
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
-def _terms(snapshot: Snapshot, entries: Iterable[Entry]) -> list[tuple[str, str]]:
+def index_terms(stats: Statistics, entries: Iterable[Entry]) -> list[tuple[str, str]]:
     """Return the index terms of the entries, prefixes expanded, each once."""
     terms: dict[tuple[str, str], None] = {}
-    for fieldname, text, is_prefix in entries:
+    # In order: sums over terms then come out the same in every process (sets are not).
+    for fieldname, text, is_prefix in sorted(entries):
         if is_prefix:
-            for term in expansions(snapshot, fieldname, text):
+            for term in expansions(stats, fieldname, text):
                 terms[(fieldname, term)] = None
         else:
             terms[(fieldname, text)] = None
     return list(terms)
 
 
-def expansions(snapshot: Snapshot, fieldname: str, prefix: str) -> tuple[str, ...]:
+def expansions(stats: Statistics, fieldname: str, prefix: str) -> tuple[str, ...]:
     """Return the terms a prefix stands for in a field, noting when it stands for fewer."""
-    terms, more = snapshot.expand(fieldname, prefix, MAX_EXPANSIONS)
+    terms, more = stats.expand(fieldname, prefix, MAX_EXPANSIONS)
     if more:
         note_capped()
     return terms

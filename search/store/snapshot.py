@@ -24,6 +24,7 @@ from .codec import reader_segments
 from .schema import TEXT_FIELDS
 from .segment import NO_DATE, SegmentData, moment, timestamp
 from .spellings import Grouping
+from .statistics import Statistics
 from .titles import distinct_share, title_signatures
 
 # Fields whose values are facets and filters (single label per article), and the list one.
@@ -109,10 +110,7 @@ class Snapshot:
             name: mapped[key] if (key := f"lengths.{name}") in mapped else self._lengths(name)
             for name in TEXT_FIELDS
         }
-        self.mean_length = {
-            name: float(lengths[self.live].mean()) if self.documents else 0.0
-            for name, lengths in self.lengths.items()
-        }
+        self.mean_length = {name: self._mean(lengths) for name, lengths in self.lengths.items()}
         self.labels = {name: self._labels(name, mapped) for name in LABEL_FIELDS}
         self.tags = self._label_lists(LIST_FIELD, mapped)
         self.spellings = Grouping(self.labels, self.tags, self.live)
@@ -129,6 +127,11 @@ class Snapshot:
         self._vocabularies: dict[str, dict[tuple[str, int], list[str]]] = {}
         self._expansions: OrderedDict[tuple[str, str, int], tuple] = OrderedDict()
         self._lock = threading.Lock()
+
+    @cached_property
+    def statistics(self) -> Statistics:
+        """Return the collection statistics this snapshot ranks by when on its own."""
+        return Statistics(self)
 
     @cached_property
     def distinct_titles(self) -> float:
@@ -289,8 +292,14 @@ class Snapshot:
             self.lengths[fieldname] = self._lengths(fieldname)
             lengths = self.lengths[fieldname]
             if lengths is not None:
-                self.mean_length[fieldname] = float(lengths[self.live].mean() or 1.0)
+                self.mean_length[fieldname] = self._mean(lengths) or 1.0
         return self.lengths[fieldname]
+
+    def _mean(self, lengths: np.ndarray) -> float:
+        """Return the live documents' mean length, summed exactly (shards sum to the same)."""
+        if not self.documents:
+            return 0.0
+        return float(lengths[self.live].sum(dtype=np.float64)) / self.documents
 
     def _read_postings(self, fieldname: str, text: str) -> PostingList:
         encoded = text.encode("utf-8")

@@ -103,13 +103,15 @@ class TopicVectors:
 
     def similarity(self, counts: Counter, docnums: np.ndarray) -> np.ndarray:
         """Return the cosine of weighted query stems and each of the documents."""
-        found = np.zeros(len(docnums), dtype=np.float32)
+        found = np.zeros(len(docnums), dtype=np.float64)
         if self.topics is None:
             return found
         rows = self.rows[docnums]
         held = rows >= 0
-        vectors = self.topics.vectors[rows[held]].astype(np.float32)
-        found[held] = vectors @ self.topics.project(counts)
+        vectors = self.topics.vectors[rows[held]].astype(np.float64)
+        # Row by row, not a matrix product: BLAS rounds a row differently as the rows it
+        # is given vary, and a shard's part of a window must score as the whole window does.
+        found[held] = (vectors * self.topics.project(counts).astype(np.float64)).sum(axis=1)
         return found
 
 

@@ -21,6 +21,7 @@ def results_payload(results: Results) -> dict:
         "folded": results.folded,
         "partial": results.partial,
         "wildcards_capped": results.wildcards_capped,
+        "missing_shards": [number + 1 for number in results.missing],
         "hits": [
             {
                 "id": hit.id,

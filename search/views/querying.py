@@ -20,6 +20,7 @@ from ..ranking.scoring import expansions
 from ..ranking.suggestions import spelling_suggestion
 from ..store.schema import TEXT_FIELDS
 from ..store.snapshot import Snapshot
+from ..store.statistics import Statistics
 from .highlighting import article_snippet, mark_all
 
 MAX_PER_PAGE = 100
@@ -50,7 +51,7 @@ def run_search(
     terms = highlight_terms(snapshot, parsed)
     searcher = snapshot.searcher
     hits = tuple(
-        _hit(searcher.stored_fields(docnum), terms, ranking.score(docnum))
+        article_hit(searcher.stored_fields(docnum), terms, ranking.score(docnum))
         for docnum in ranked[(page - 1) * per_page : need]
     )
     if copies:
@@ -101,32 +102,36 @@ def _facets(
     return tuple(facets)
 
 
-def highlight_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
+def highlight_terms(
+    snapshot: Snapshot, parsed: Parsed, stats: Statistics | None = None
+) -> set[str]:
     """Return the index terms of the query's positive words, prefixes expanded as searched.
 
     The words of what a query's words also stand for (``expansion.py``) are marked too.
     """
-    terms = _query_terms(snapshot, parsed)
+    stats = stats or snapshot.statistics
+    terms = _query_terms(snapshot, parsed, stats)
     for means in meanings(snapshot, parsed):
         for meaning in means:
-            terms |= _query_terms(snapshot, meaning)
+            terms |= _query_terms(snapshot, meaning, stats)
     return terms
 
 
-def _query_terms(snapshot: Snapshot, parsed: Parsed) -> set[str]:
+def _query_terms(snapshot: Snapshot, parsed: Parsed, stats: Statistics) -> set[str]:
     terms = set()
     if parsed.query is None:
         return terms
     for leaf in positive_leaves(parsed.query):
         if isinstance(leaf, wq.Prefix):
-            found = [(leaf.fieldname, t) for t in expansions(snapshot, leaf.fieldname, leaf.text)]
+            found = [(leaf.fieldname, t) for t in expansions(stats, leaf.fieldname, leaf.text)]
         else:
             found = leaf.existing_terms(snapshot.reader)
         terms.update(as_text(text) for fieldname, text in found if fieldname in TEXT_FIELDS)
     return terms
 
 
-def _hit(fields: dict, terms: set[str], score: float | None) -> Hit:
+def article_hit(fields: dict, terms: set[str], score: float | None) -> Hit:
+    """Return an index document's stored fields as a hit, its snippet marking the terms."""
     article = stored_article(fields)
     return Hit(
         id=article.id,

@@ -1,0 +1,455 @@
+"""One shard's part of a search over a sharded archive: the rounds its coordinator calls.
+
+A shard is an ordinary index (``Archive``). Its coordinator (``coordinator.py``) first gathers
+what every shard knows of the query's terms (``frequencies``), then has each shard score its
+own matches by the archive's statistics (``score``) and merges their best; where the ranking
+depends on the order of every match (a question's best titles, the window of best matches
+that proximity and a sentence's signals refine), further rounds carry the merged order back.
+A query's state between rounds stays here, under a token the coordinator chose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..analysis.french import analyze
+from ..analysis.labels import bare_label, label_key
+from ..archive import Archive
+from ..limits import request_limits
+from ..models import Article, ArticleView, Completion, Duplicate, Filters, Hit, Sort, Stats
+from ..ranking.expansion import meanings
+from ..ranking.facets import FACET_FIELDS, article_groups, code_counts
+from ..ranking.feedback import feedback_scores
+from ..ranking.filtering import combine, filter_masks
+from ..ranking.query import Parsed, parse_query
+from ..ranking.ranker import (
+    Ranking,
+    first_ranking,
+    raise_close_words,
+    scored_entries,
+    window_features,
+)
+from ..ranking.scoring import MAX_EXPANSIONS, index_terms, title_bm25
+from ..store.clustering import live_fingerprints, load_clusters, record_stamp
+from ..store.schema import FORMS, TEXT_FIELDS
+from ..store.snapshot import Snapshot
+from ..store.statistics import Key, SharedStatistics, length_sums, union_key
+from ..store.titles import title_signatures
+from ..views.querying import article_hit, highlight_terms
+
+# Query states kept between rounds: a few per web worker that searches at once.
+STATES = 64
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a coordinator combines once per committed version of a shard."""
+
+    generation: int
+    size: int  # documents Whoosh counts, deleted ones included: N of idf
+    documents: int  # live documents
+    length_sums: dict[str, float]  # per field that keeps lengths, over live documents
+    # The distinct title signatures of live titled articles, and how many hold each.
+    titles: tuple[np.ndarray, np.ndarray]
+    # Facet field → label key → spelling → live articles with it.
+    spellings: dict[str, dict[str, dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class Frequencies:
+    """Document frequencies and occurrences of terms in one shard."""
+
+    frequencies: dict[Key, int] = field(default_factory=dict)
+    totals: dict[Key, float] = field(default_factory=dict)
+    generation: int = 0  # the shard's version they were read from
+
+
+@dataclass(frozen=True)
+class Top:
+    """A shard's best matches, best first: their keys, docnums and clusters (-1: none)."""
+
+    keys: np.ndarray
+    docnums: np.ndarray
+    clusters: np.ndarray
+    # Title words of each, when asked for (a question's feedback).
+    words: tuple[tuple[str, ...], ...] = ()
+    partial: bool = False
+    capped: bool = False
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A shard's matches for a query: how many, its best, and what the page counts."""
+
+    total: int
+    top: Top
+    terms: frozenset[str]
+    clustered: np.ndarray  # the cluster key of each match that has copies
+    # Facet name → (counts by label key of the articles without copies, distinct
+    # (cluster, label key) pairs of those with copies).
+    facets: dict[str, tuple[dict[str, int], set[tuple[int, str]]]]
+
+
+@dataclass
+class _State:
+    parsed: Parsed
+    stats: SharedStatistics
+    ranking: Ranking
+    entries: set
+    held: np.ndarray | None
+    keys: np.ndarray
+    deadline: float | None
+    found: np.ndarray | None = None
+    partial: bool = False
+    capped: bool = False
+
+
+class ShardSearch:
+    """The rounds of the searches over one shard, on its archive opened once."""
+
+    def __init__(self, path: Path | str, time_budget: float | None = None):
+        self.path = Path(path)
+        self.archive = Archive(self.path, time_budget=time_budget)
+        self._states: OrderedDict[str, _State] = OrderedDict()
+        self._clusters: tuple | None = None
+
+    def version(self) -> Version:
+        """Return what the coordinator combines once per version of this shard."""
+        generation, snapshot = self.archive.opened()
+        fields = [n for n in snapshot.reader.schema.names() if _scorable(snapshot, n)]
+        signatures = title_signatures(snapshot.segments, snapshot.size)
+        titled = signatures[snapshot.live & (signatures != 0)]
+        return Version(
+            generation,
+            snapshot.size,
+            snapshot.documents,
+            length_sums(snapshot, fields),
+            np.unique(titled, return_counts=True),
+            {f: _spellings(snapshot, f) for f in FACET_FIELDS.values()},
+        )
+
+    def prefixes(self, text: str) -> dict[Key, tuple[tuple[str, ...], bool]]:
+        """Return this shard's most frequent terms for each prefix of the query."""
+        _, snapshot = self.archive.opened()
+        found = {}
+        for parsed in _queries(snapshot, parse_query(text)):
+            for fieldname, prefix, is_prefix in scored_entries(parsed.query):
+                if is_prefix:
+                    limit = 2 * MAX_EXPANSIONS
+                    found[(fieldname, prefix)] = snapshot.expand(fieldname, prefix, limit)
+        return found
+
+    def frequencies(self, text: str, expansions: dict) -> Frequencies:
+        """Return the frequencies of every term the query's ranking reads, here."""
+        generation, snapshot = self.archive.opened()
+        parsed = parse_query(text)
+        stats = _Expanding(expansions)
+        counts, totals = {}, {}
+        for query in _queries(snapshot, parsed):
+            fields_of: dict[str, list[str]] = {}
+            for fieldname, term in index_terms(stats, scored_entries(query.query)):
+                found = snapshot.postings(fieldname, term)
+                counts[(fieldname, term)] = len(found.docs)
+                totals[(fieldname, term)] = float(found.freqs.sum(dtype=np.float64))
+                fields_of.setdefault(term, []).append(fieldname)
+            for term, fieldnames in fields_of.items():
+                docs = [snapshot.postings(f, term).docs for f in fieldnames]
+                counts[(union_key(fieldnames), term)] = len(np.unique(np.concatenate(docs)))
+        for form in parsed.forms:
+            counts[(FORMS, form)] = len(snapshot.postings(FORMS, form).docs)
+        return Frequencies(counts, totals, generation)
+
+    def term_frequencies(self, keys: list[Key]) -> Frequencies:
+        """Return how many documents hold each (field, term) here."""
+        _, snapshot = self.archive.opened()
+        return Frequencies({key: len(snapshot.postings(*key).docs) for key in keys})
+
+    def score(
+        self,
+        token: str,
+        text: str,
+        filters: Filters,
+        sort: Sort,
+        stats: SharedStatistics,
+        first: int,
+        words: bool = False,
+        collapse: bool = True,
+        budget: float | None = None,
+    ) -> Scored:
+        """Rank this shard's matches by the archive's statistics; return its first best.
+
+        With words, also the analysed title words of each of the best; with collapse, the
+        clusters of duplicates, to fold.
+        """
+        _, snapshot = self.archive.opened()
+        parsed = parse_query(text)
+        deadline = None if budget is None else time.monotonic() + budget
+        with request_limits(budget) as limits:
+            masks = filter_masks(snapshot, filters)
+            ranking, entries, held = first_ranking(snapshot, parsed, combine(masks), sort, stats)
+            terms = highlight_terms(snapshot, parsed, stats)
+        keys = self._cluster_keys(snapshot)
+        if not collapse:
+            keys = np.full(snapshot.size, -1, dtype=np.int64)
+        state = _State(parsed, stats, ranking, entries, held, keys, deadline)
+        state.partial, state.capped = limits.partial, limits.capped
+        self._keep(token, state)
+        clustered = keys[ranking.matched]
+        return Scored(
+            ranking.total,
+            self._top(state, first, words),
+            frozenset(terms),
+            clustered[clustered >= 0],
+            {name: _facet_part(ranking, masks, name, keys) for name in FACET_FIELDS},
+        )
+
+    def feedback(self, token: str, words: list[str], stats: SharedStatistics) -> float | None:
+        """Score the titles for the fed-back words; return the best among the matches."""
+        state = self._states[token]
+        with self._limits(state):
+            state.found = title_bm25(state.ranking.snapshot, words, stats)
+        matched = state.ranking.matched
+        return float(state.found[matched].max()) if len(matched) else None
+
+    def add_feedback(self, token: str, first: float, highest: float, count: int) -> Top:
+        """Add the fed-back words' title scores; return the best count matches."""
+        state = self._states[token]
+        state.ranking.key[:] += feedback_scores(state.found, first, highest)
+        return self._top(state, count)
+
+    def refine(self, token: str, window: np.ndarray, count: int) -> Top:
+        """Raise the window's articles (this shard's part) by proximity; return the best."""
+        state = self._states[token]
+        self._raise(state, window)
+        return self._top(state, count)
+
+    def features(self, token: str, window: np.ndarray) -> dict[str, np.ndarray]:
+        """Raise the window's articles by proximity; return their sentence features."""
+        state = self._states[token]
+        self._raise(state, window)
+        snapshot = state.ranking.snapshot
+        with self._limits(state):
+            return window_features(
+                snapshot, state.parsed, state.entries, window, state.held, state.stats
+            )
+
+    def rescale(self, token: str, window: np.ndarray, signals: np.ndarray, count: int) -> Top:
+        """Raise the window's articles by their sentence signals; return the best."""
+        state = self._states[token]
+        state.ranking.key[window] *= np.exp(signals)
+        return self._top(state, count)
+
+    def top(self, token: str, count: int) -> Top:
+        """Return the best count matches of a query scored before."""
+        return self._top(self._states[token], count)
+
+    def hits(
+        self, docnums: list[int], terms: set[str], scores: list[float | None]
+    ) -> list[tuple[Hit, tuple[str, ...]]]:
+        """Return the hits for these articles, and the ids of each one's copies."""
+        _, snapshot = self.archive.opened()
+        members = self._members(snapshot)
+        found = []
+        for docnum, score in zip(docnums, scores, strict=True):
+            hit = article_hit(snapshot.searcher.stored_fields(docnum), terms, score)
+            found.append((hit, tuple(i for i in members.get(hit.id, ()) if i != hit.id)))
+        return found
+
+    def duplicates(self, ids: list[str]) -> dict[str, Duplicate]:
+        """Return the copies among ids that this shard holds, as its record knows them."""
+        _, snapshot = self.archive.opened()
+        keys = self._cluster_keys(snapshot)
+        found = {}
+        for article_id in ids:
+            docnum = snapshot.searcher.document_number(id=article_id)
+            if docnum is not None and keys[docnum] >= 0:
+                fields = snapshot.searcher.stored_fields(docnum)
+                found[article_id] = Duplicate(
+                    article_id, fields.get("title", ""), fields.get("published")
+                )
+        return found
+
+    def ids(self, docnums: list[int]) -> list[str]:
+        """Return the ids of these articles."""
+        _, snapshot = self.archive.opened()
+        return [snapshot.searcher.stored_fields(d)["id"] for d in docnums]
+
+    def count(self) -> int:
+        """Return how many articles this shard holds."""
+        return self.archive.count()
+
+    def stats(self) -> Stats:
+        """Return what this shard holds."""
+        return self.archive.stats()
+
+    def get_article(self, article_id: str) -> Article:
+        """Return the article with this id, held here.
+
+        :raises ArticleNotFound: if this shard holds no article with it.
+        """
+        return self.archive.get_article(article_id)
+
+    def view_article(self, article_id: str, query: str, stats) -> ArticleView:
+        """Return the article with the query's words marked, prefixes as the archive expands."""
+        return self.archive.view_article(article_id, query, stats)
+
+    def copies(self, article_id: str) -> tuple[str, ...]:
+        """Return the ids of the other articles of this one's cluster, canonical first."""
+        _, snapshot = self.archive.opened()
+        return tuple(i for i in self._members(snapshot).get(article_id, ()) if i != article_id)
+
+    def complete(self, text: str, limit: int) -> Completion:
+        """Return this shard's completions of what is being typed."""
+        return self.archive.complete(text, limit)
+
+    def _top(self, state: _State, count: int, words: bool = False) -> Top:
+        ranking = state.ranking
+        docnums = ranking.top(count)
+        searcher = ranking.snapshot.searcher
+        titles = ()
+        if words:
+            titles = tuple(
+                tuple(analyze(searcher.stored_fields(d).get("title") or ""))
+                for d in docnums.tolist()
+            )
+        return Top(
+            ranking.key[docnums].astype(np.float64),
+            docnums,
+            state.keys[docnums],
+            titles,
+            state.partial,
+            state.capped,
+        )
+
+    def _raise(self, state: _State, window: np.ndarray) -> None:
+        with self._limits(state):
+            raise_close_words(
+                state.ranking.snapshot,
+                state.parsed,
+                state.entries,
+                window,
+                state.ranking.key,
+                state.stats,
+            )
+
+    def _limits(self, state: _State):
+        remaining = None if state.deadline is None else state.deadline - time.monotonic()
+        return _Noting(state, max(remaining, 0.0) if remaining is not None else None)
+
+    def _keep(self, token: str, state: _State) -> None:
+        self._states[token] = state
+        while len(self._states) > STATES:
+            self._states.popitem(last=False)
+
+    def _cluster_keys(self, snapshot: Snapshot) -> np.ndarray:
+        return self._record(snapshot)[1]
+
+    def _members(self, snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+        return self._record(snapshot)[2]
+
+    def _record(self, snapshot: Snapshot) -> tuple:
+        """Return the clusters of this shard's record: each document's key, members by id."""
+        stamp = (id(snapshot), record_stamp(self.path))
+        if self._clusters is None or self._clusters[0] != stamp:
+            self._clusters = (stamp, *cluster_keys(self.path, snapshot))
+        return self._clusters
+
+
+class _Noting:
+    """Run a round within what is left of a query's time, noting what it left out."""
+
+    def __init__(self, state: _State, seconds: float | None):
+        self._state, self._limits = state, request_limits(seconds)
+
+    def __enter__(self):
+        self._found = self._limits.__enter__()
+
+    def __exit__(self, *exc):
+        self._state.partial |= self._found.partial
+        self._state.capped |= self._found.capped
+        return self._limits.__exit__(*exc)
+
+
+class _Expanding:
+    """Statistics that know only the prefixes' expansions, chosen over every shard."""
+
+    def __init__(self, expansions: dict):
+        self._expansions = expansions
+
+    def expand(self, fieldname: str, prefix: str, limit: int):
+        return self._expansions[(fieldname, prefix)]
+
+
+def cluster_keys(index_dir: Path, snapshot: Snapshot):
+    """Return each document's cluster key (-1: none) and each clustered id's members.
+
+    A cluster's key is a hash of its canonical article's id: the same in every shard, as
+    the record of duplicates is the whole archive's.
+    """
+    clusters = load_clusters(index_dir)
+    keys = np.full(snapshot.size, -1, dtype=np.int64)
+    members: dict[str, tuple[str, ...]] = {}
+    docnums = live_fingerprints(snapshot.reader) if clusters.groups else {}
+    for ids in clusters.groups:
+        key = cluster_key(ids[0])
+        for article_id in ids:
+            docnum = docnums.get(clusters.fingerprints.get(article_id))
+            if docnum is not None:
+                keys[docnum] = key
+                members[article_id] = ids
+    return keys, members
+
+
+def cluster_key(article_id: str) -> int:
+    """Return the key of the cluster whose canonical article has this id."""
+    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def _queries(snapshot: Snapshot, parsed: Parsed) -> list[Parsed]:
+    """Return the query and each of its words' meanings, those with a query."""
+    found = [parsed] if parsed.query is not None else []
+    return found + [m for means in meanings(snapshot, parsed) for m in means]
+
+
+def _scorable(snapshot: Snapshot, name: str) -> bool:
+    return name in TEXT_FIELDS or bool(getattr(snapshot.reader.schema[name], "scorable", False))
+
+
+def _spellings(snapshot: Snapshot, fieldname: str) -> dict[str, dict[str, int]]:
+    """Return, per label key, how many live articles write each spelling."""
+    if fieldname in snapshot.labels:
+        labels = snapshot.labels[fieldname]
+        names, codes = labels.names, labels.codes[snapshot.live & (labels.codes >= 0)]
+    else:
+        lists = snapshot.tags
+        names, codes = lists.names, lists.codes[snapshot.live[lists.owners]]
+    counts = np.bincount(codes, minlength=len(names))
+    found: dict[str, dict[str, int]] = {}
+    for name, count in zip(names, counts.tolist(), strict=True):
+        written = found.setdefault(label_key(name), {})
+        bare = bare_label(name)
+        written[bare] = written.get(bare, 0) + count
+    return found
+
+
+def _facet_part(ranking: Ranking, masks: dict, name: str, keys: np.ndarray):
+    """Return a facet's counts here: by label key without copies, and (cluster, key) pairs."""
+    snapshot = ranking.snapshot
+    others = combine(masks, without=name)
+    selected = ranking.candidates & others if others is not None else ranking.candidates
+    spellings = snapshot.spellings.of(FACET_FIELDS[name])
+    by_key = {number: key for key, number in spellings.keys.items()}
+    per_code = code_counts(snapshot, name, selected)
+    counts = np.bincount(spellings.group, weights=per_code, minlength=len(spellings.shown))
+    docnums, groups = article_groups(snapshot, name, np.flatnonzero(selected & (keys >= 0)))
+    counts -= np.bincount(groups, minlength=len(spellings.shown))
+    single = {by_key[g]: int(c) for g, c in enumerate(counts.tolist()) if c}
+    pairs = {(int(k), by_key[int(g)]) for k, g in zip(keys[docnums], groups, strict=True)}
+    return single, pairs

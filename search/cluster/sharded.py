@@ -1,0 +1,245 @@
+"""A sharded archive: the methods of ``Archive``, answered by every shard through a coordinator.
+
+Its transport calls the shards' rounds (``shard.py``): Ray actors (``actor.py``) or, in one
+process, the shards themselves (:func:`local_transport`). A shard that fails a round fails the
+whole answer, which is tried once more (Ray restarts the shard meanwhile); if it fails again,
+the answer is made of the shards that responded and says which did not (``Results.missing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import IndexEmpty, InvalidPage, InvalidPageSize, NotSharded, ShardsDown
+from ..models import (
+    ArticleView,
+    Completion,
+    Duplicate,
+    FacetValue,
+    Filters,
+    Results,
+    Sort,
+    Stats,
+)
+from ..views.querying import MAX_PER_PAGE
+from .coordinator import Coordinator, Transport
+from .layout import shard_of
+from .merging import merge_tops
+
+
+class ShardedArchive:
+    """An archive split into shards, searched as one index of all its articles would be.
+
+    With a time_budget (seconds), a search that would take longer returns what it found by
+    then, flagged ``partial``.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        shards: int,
+        transport: Transport,
+        time_budget: float | None = None,
+    ):
+        """Search the shards of the index at path through transport."""
+        self.path = Path(path)
+        self.shards = shards
+        self.transport = transport
+        self.time_budget = time_budget
+        self._coordinators: dict[tuple[int, ...], Coordinator] = {}
+
+    def search_articles(
+        self,
+        query: str = "",
+        filters: Filters | None = None,
+        sort: Sort = Sort.RELEVANCE,
+        page: int = 1,
+        per_page: int = 10,
+        collapse: bool = True,
+    ) -> Results:
+        """Return one page of articles matching query and filters, over every shard.
+
+        :raises InvalidPage: for a page below 1.
+        :raises InvalidPageSize: for a page size outside 1–100.
+        :raises IndexEmpty: if no shard holds an article.
+        """
+        if page < 1:
+            raise InvalidPage(f"page must be 1 or more, not {page}")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise InvalidPageSize(f"per_page must be within 1–{MAX_PER_PAGE}, not {per_page}")
+
+        def search(coordinator: Coordinator) -> Results:
+            if coordinator.version().documents == 0:
+                raise IndexEmpty(f"{self.path}: the index holds no article")
+            return coordinator.search(
+                query, filters or Filters(), sort, page, per_page, collapse, self.time_budget
+            )
+
+        results, missing = self._answer(search)
+        return replace(results, shards=self.shards, missing=missing)
+
+    def rank_ids(self, query: str, limit: int = 100) -> list[tuple[str, float]]:
+        """Return the ids and scores of the best articles for query, as the site ranks them."""
+
+        def ranked(coordinator: Coordinator) -> list[tuple[str, float]]:
+            found = coordinator.rank(query, Filters(), Sort.RELEVANCE, limit, False)
+            best = merge_tops({n: s.top for n, s in found.scored.items()})[:limit]
+            parts = best.by_shard(coordinator.shards)
+            asked = {n: (parts[n].tolist(),) for n in coordinator.shards if len(parts[n])}
+            answers = coordinator.call("ids", per_shard=asked) if asked else {}
+            ids = {n: iter(found) for n, found in answers.items()}
+            places = [shard for shard, _ in best.places()]
+            return [(next(ids[s]), float(k)) for s, k in zip(places, best.keys, strict=True)]
+
+        return self._answer(ranked)[0]
+
+    def count(self) -> int:
+        """Return the number of articles in every shard that answers."""
+        return sum(self._answer(lambda c: list(c.call("count").values()))[0])
+
+    def get_article(self, article_id: str):
+        """Return the stored article with this id, from the shard that holds it.
+
+        :raises ArticleNotFound: if no article has it.
+        """
+        return self._owner(article_id, "get_article", article_id)
+
+    def view_article(self, article_id: str, query: str = "") -> ArticleView:
+        """Return the article with every word of query marked, as the archive expands them.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        stats = self._answer(lambda c: c.statistics(query))[0] if query.strip() else None
+        return self._owner(article_id, "view_article", article_id, query, stats)
+
+    def duplicates(self, article_id: str) -> tuple[Duplicate, ...]:
+        """Return the other articles of this one's cluster, canonical first, from every shard.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        ids = self._owner(article_id, "copies", article_id)
+        if not ids:
+            return ()
+        found: dict[str, Duplicate] = {}
+        for part in self._answer(lambda c: list(c.call("duplicates", list(ids)).values()))[0]:
+            found |= part
+        return tuple(found[i] for i in ids if i in found)
+
+    def related(self, article_id: str, limit: int = 5) -> tuple:
+        """Return no similar articles: a sharded archive does not look for them yet."""
+        self.get_article(article_id)
+        return ()
+
+    def complete(self, text: str, limit: int = 6) -> Completion:
+        """Return completions of what is being typed, each shard's in turn."""
+        parts = self._answer(lambda c: list(c.call("complete", text, limit).values()))[0]
+        words = _interleaved([p.words for p in parts], limit)
+        titles = _interleaved([p.titles for p in parts], limit)
+        return Completion(text, tuple(words), tuple(titles))
+
+    def stats(self) -> Stats:
+        """Return what the shards that answer hold, together."""
+        parts = self._answer(lambda c: list(c.call("stats").values()))[0]
+        sections: dict[str, int] = {}
+        for part in parts:
+            for value in part.sections:
+                sections[value.value] = sections.get(value.value, 0) + value.count
+        updates = [p.last_update for p in parts if p.last_update]
+        firsts = [p.first_published for p in parts if p.first_published]
+        lasts = [p.last_published for p in parts if p.last_published]
+        return Stats(
+            path=str(self.path),
+            documents=sum(p.documents for p in parts),
+            last_update=max(updates) if updates else None,
+            size_bytes=sum(p.size_bytes for p in parts),
+            first_published=min(firsts) if firsts else None,
+            last_published=max(lasts) if lasts else None,
+            sections=tuple(
+                FacetValue(v, n) for v, n in sorted(sections.items(), key=lambda p: -p[1])
+            ),
+        )
+
+    def health(self) -> list[dict]:
+        """Return each shard's state: whether it answers, and how many articles it holds."""
+        found = []
+        for number in range(self.shards):
+            try:
+                count = self.transport("count", {number: ()})[number]
+            except ShardsDown:
+                found.append({"shard": number + 1, "status": "down", "documents": None})
+            else:
+                found.append({"shard": number + 1, "status": "up", "documents": count})
+        return found
+
+    def trends(self, *args, **kwargs):
+        """Refuse: trends are not counted over shards yet."""
+        raise NotSharded("trends are not available on a sharded archive yet")
+
+    def concordance(self, *args, **kwargs):
+        """Refuse: the concordance is not read over shards yet."""
+        raise NotSharded("the concordance is not available on a sharded archive yet")
+
+    def export_results(self, *args, **kwargs):
+        """Refuse: exports are not written over shards yet."""
+        raise NotSharded("exports are not available on a sharded archive yet")
+
+    def close(self) -> None:
+        """Forget the coordinators (the shards stay up for other clients)."""
+        self._coordinators.clear()
+
+    def _owner(self, article_id: str, method: str, *args):
+        """Call a round on the shard that holds the article with this id."""
+        number = shard_of(article_id, self.shards)
+        try:
+            return self.transport(method, {number: args})[number]
+        except ShardsDown:
+            return self.transport(method, {number: args})[number]
+
+    def _answer(self, work: Callable[[Coordinator], object]) -> tuple[object, tuple[int, ...]]:
+        """Return work's answer over every shard, else over those that answer; and the others.
+
+        A shard that fails is asked once more (Ray restarts it meanwhile) before it is left out.
+        """
+        shards = list(range(self.shards))
+        for _ in range(2):
+            try:
+                return work(self._coordinator(shards)), ()
+            except ShardsDown as down:
+                failed = down.shards
+        while True:
+            shards = [n for n in shards if n not in failed]
+            if not shards:
+                raise ShardsDown(failed, "no shard answers")
+            try:
+                return work(self._coordinator(shards)), tuple(
+                    n for n in range(self.shards) if n not in shards
+                )
+            except ShardsDown as down:
+                failed = down.shards
+
+    def _coordinator(self, shards: list[int]) -> Coordinator:
+        key = tuple(shards)
+        if key not in self._coordinators:
+            self._coordinators[key] = Coordinator(self.transport, shards)
+        return self._coordinators[key]
+
+
+def local_transport(shards: list) -> Transport:
+    """Return a transport calling the rounds of shards held in this process."""
+
+    def call(method: str, calls: dict[int, tuple]) -> dict[int, object]:
+        return {n: getattr(shards[n], method)(*args) for n, args in calls.items()}
+
+    return call
+
+
+def _interleaved(lists: list[tuple], limit: int) -> list:
+    """Return the items of the lists taken in turn, each once, at most limit."""
+    found: dict = {}
+    for row in range(max((len(part) for part in lists), default=0)):
+        for part in lists:
+            if row < len(part):
+                found.setdefault(part[row], None)
+    return list(found)[:limit]
