@@ -48,6 +48,7 @@ from ..ranking.ranker import (
     sentence_signals,
 )
 from ..ranking.scoring import MAX_EXPANSIONS
+from ..ranking.suggestions import corrected
 from ..store.statistics import SharedStatistics
 from .merging import Merged, facets_of, first_of_each, merge_tops
 from .shard import Frequencies, Scored, Top
@@ -116,6 +117,7 @@ class Coordinator:
             facets=facets_of(parts, self.version().shown),
             syntax_fallback=query.parsed.syntax_fallback,
             truncated=query.parsed.truncated,
+            suggestion=corrected(text, query.parsed, [s.close for s in parts]),
             terms=tuple(sorted(set().union(*(s.terms for s in parts)))),
             folded=folded,
             partial=any(t.partial for t in tops.values()) or _late(query.deadline),

@@ -36,6 +36,7 @@ from ..ranking.ranker import (
     window_features,
 )
 from ..ranking.scoring import MAX_EXPANSIONS, index_terms, title_bm25
+from ..ranking.suggestions import close_words
 from ..store.clustering import live_fingerprints, load_clusters, record_stamp
 from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
@@ -94,6 +95,9 @@ class Scored:
     # Facet name → (counts by label key of the articles without copies, distinct
     # (cluster, label key) pairs of those with copies).
     facets: dict[str, tuple[dict[str, int], set[tuple[int, str]]]]
+    # The words typed that this shard does not know, with its known words close to them
+    # (``suggestions.close_words``).
+    close: dict[str, dict[str, int] | None]
 
 
 @dataclass
@@ -207,6 +211,7 @@ class ShardSearch:
             frozenset(terms),
             clustered[clustered >= 0],
             {name: _facet_part(ranking, masks, name, keys) for name in FACET_FIELDS},
+            {} if state.partial else close_words(snapshot, parsed),
         )
 
     def feedback(self, token: str, words: list[str], stats: SharedStatistics) -> float | None:

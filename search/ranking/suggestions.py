@@ -22,13 +22,38 @@ def spelling_suggestion(snapshot: Snapshot, text: str, parsed: Parsed) -> str | 
 
     Returns None when every word is known, or no close word exists.
     """
+    return corrected(text, parsed, [close_words(snapshot, parsed)])
+
+
+def close_words(snapshot: Snapshot, parsed: Parsed) -> dict[str, dict[str, int] | None]:
+    """Return, per word typed that could be corrected, None if the index knows it, else the
+    known words close to it, with how many documents hold each."""
     reader = snapshot.reader
-    corrected = text
+    found: dict[str, dict[str, int] | None] = {}
     for word in parsed.words:
         terms = analyze(word)
-        if not terms or _known(reader, terms) or not word.isalpha():
+        if not terms or not word.isalpha():
             continue
-        closest = _closest(reader, snapshot.vocabulary(WORDS), word.lower())
+        if _known(reader, terms):
+            found[word] = None
+            continue
+        close = _close(snapshot.vocabulary(WORDS), word.lower())
+        found[word] = {c: reader.doc_frequency(WORDS, c) for c in close}
+    return found
+
+
+def corrected(text: str, parsed: Parsed, parts: list[dict]) -> str | None:
+    """Return the query with its unknown words corrected, from each shard's ``close_words``."""
+    corrected = text
+    for word in parsed.words:
+        found = [part[word] for part in parts if word in part]
+        if not found or any(close is None for close in found):
+            continue
+        counts: dict[str, int] = {}
+        for close in found:
+            for candidate, count in close.items():
+                counts[candidate] = counts.get(candidate, 0) + count
+        closest = _closest(counts, word.lower())
         if closest:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", closest, corrected, count=1)
     return corrected if corrected != text else None
@@ -38,22 +63,22 @@ def _known(reader, terms: list[str]) -> bool:
     return all(any(reader.doc_frequency(f, t) for f in TEXT_FIELDS) for t in terms)
 
 
-def _closest(reader, vocabulary: dict[tuple[str, int], list[str]], word: str) -> str | None:
+def _close(vocabulary: dict[tuple[str, int], list[str]], word: str) -> set[str]:
     # Most typos keep the first letter; one edit for short words, two for longer ones.
     maxdist = 1 if len(word) <= 4 else 2
     candidates = _within(vocabulary, word, maxdist)
     if fold_accents(word) != word:
         candidates |= _within(vocabulary, fold_accents(word), maxdist)
-    if not candidates:
+    return candidates
+
+
+def _closest(counts: dict[str, int], word: str) -> str | None:
+    if not counts:
         return None
     bare = fold_accents(word)
     return max(
-        candidates,
-        key=lambda c: (
-            -distance(fold_accents(c), bare),
-            -distance(c, word),
-            reader.doc_frequency(WORDS, c),
-        ),
+        sorted(counts),
+        key=lambda c: (-distance(fold_accents(c), bare), -distance(c, word), counts[c]),
     )
 
 
