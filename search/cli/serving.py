@@ -67,7 +67,9 @@ def shard_keeper(index_dir: Path, cluster: str) -> Iterator[str]:
     command = [sys.executable, "-m", "search.cluster.keeper", str(index_dir.resolve()), cluster]
     keeper = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        address = keeper.stdout.readline().strip()
+        address, _, mode = keeper.stdout.readline().strip().partition(" ")
+        if mode:
+            os.environ["RAY_AUTH_MODE"] = mode
         if not address:
             raise click.ClickException(
                 f"the shards of {index_dir} could not be started on the Ray cluster {cluster}"

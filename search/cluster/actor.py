@@ -9,6 +9,8 @@ Ray is imported here only, and only when a sharded archive is served.
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 from pathlib import Path
 
 from ..errors import FouilleError, ShardsDown
@@ -27,10 +29,15 @@ def connect(address: str | None) -> None:
 
     if ray.is_initialized():
         return
+    # Ray replaces the SIGTERM handler with one that exits at once; the web server's own
+    # (gunicorn's graceful stop of a worker) must stay in charge.
+    previous = signal.getsignal(signal.SIGTERM)
     if address in (None, "local"):
         ray.init(namespace=NAMESPACE, include_dashboard=False, log_to_driver=False)
     else:
         ray.init(address=address, namespace=NAMESPACE, log_to_driver=False)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, previous)
 
 
 def shard_actors(index_dir: Path | str, time_budget: float | None = None) -> list:
@@ -95,7 +102,13 @@ def ray_transport(actors: list):
 def ray_archive(
     index_dir: Path | str, address: str | None, time_budget: float | None = None
 ) -> ShardedArchive:
-    """Return the sharded archive at index_dir, searched by its actors on the cluster."""
-    connect(address)
-    actors = shard_actors(index_dir, time_budget)
+    """Return the sharded archive at index_dir, searched by its actors on the cluster.
+
+    :raises ShardsDown: if the cluster cannot be joined or the actors started.
+    """
+    try:
+        connect(address)
+        actors = shard_actors(index_dir, time_budget)
+    except (ConnectionError, RuntimeError) as error:
+        raise ShardsDown([], f"the Ray cluster {address} cannot be joined: {error}") from None
     return ShardedArchive(index_dir, len(actors), ray_transport(actors), time_budget)

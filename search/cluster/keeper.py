@@ -2,12 +2,14 @@
 
 Run as ``python -m search.cluster.keeper INDEX ADDRESS [BUDGET]`` by the serve command: it joins
 the Ray cluster (starting one on this machine for ``local``), starts the actors and owns them,
-so that they outlive any web worker; prints the cluster's address for the workers to join; and
+so that they outlive any web worker; prints the cluster's address (and Ray's authentication
+mode) for the workers to join; and
 stops, taking a local cluster with it, when the serve command closes its standard input.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .actor import connect, shard_actors
@@ -21,7 +23,10 @@ def main(index_dir: str, address: str, budget: str = "") -> None:
     actors = shard_actors(index_dir, float(budget) if budget else None)
     # Each actor opens its shard now, so that the first search does not wait for it.
     ray.get([actor.count.remote() for actor in actors])
-    print(ray.get_runtime_context().gcs_address, flush=True)
+    # A local cluster authenticates its clients by a token (Ray's RAY_AUTH_MODE, set by
+    # ray.init here): the web workers must join it the same way.
+    mode = os.environ.get("RAY_AUTH_MODE", "")
+    print(ray.get_runtime_context().gcs_address, mode, flush=True)
     sys.stdin.read()
 
 

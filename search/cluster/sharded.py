@@ -203,11 +203,13 @@ class ShardedArchive:
         A shard that fails is asked once more (Ray restarts it meanwhile) before it is left out.
         """
         shards = list(range(self.shards))
-        for _ in range(2):
+        for attempt in range(2):
             try:
                 return work(self._coordinator(shards)), ()
             except ShardsDown as down:
                 failed = down.shards
+            if not attempt:
+                self._wait_for(failed)
         while True:
             shards = [n for n in shards if n not in failed]
             if not shards:
@@ -218,6 +220,13 @@ class ShardedArchive:
                 )
             except ShardsDown as down:
                 failed = down.shards
+
+    def _wait_for(self, shards: list[int]) -> None:
+        """Wait until the shards answer again (Ray restarts them), or fail to."""
+        try:
+            self.transport("count", {n: () for n in shards})
+        except ShardsDown:
+            return
 
     def _coordinator(self, shards: list[int]) -> Coordinator:
         key = tuple(shards)
