@@ -31,8 +31,8 @@ def acronym_queries(folder: str, count: int = 300) -> list[str]:
 
 def main(folder: str) -> None:
     archive = Archive(folder)
-    shipped = ranker.meanings, ranker.title_feedback
-    before = (lambda snapshot, parsed: []), (lambda snapshot, entries, matched, scores: 0.0)
+    shipped = ranker.meanings, ranker.feedback_words
+    before = (lambda snapshot, parsed: []), (lambda snapshot, best, entries, stats: [])
     sets = {"headlines": list(headline_set().queries.values())[:300]}
     sets["acronyms"] = acronym_queries(folder)
     for name, texts in sets.items():
@@ -40,7 +40,7 @@ def main(folder: str) -> None:
             archive.rank_ids(text, 10)
         for round_ in (1, 2):
             for ranking, (meanings, feedback) in (("before", before), ("shipped", shipped)):
-                ranker.meanings, ranker.title_feedback = meanings, feedback
+                ranker.meanings, ranker.feedback_words = meanings, feedback
                 times = []
                 for text in texts:
                     started = time.perf_counter()
@@ -48,7 +48,7 @@ def main(folder: str) -> None:
                     times.append((time.perf_counter() - started) * 1000)
                 p50, p95 = np.percentile(times, [50, 95])
                 print(f"{name} round {round_} {ranking}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    ranker.meanings, ranker.title_feedback = shipped
+    ranker.meanings, ranker.feedback_words = shipped
 
 
 if __name__ == "__main__":

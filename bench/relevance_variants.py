@@ -400,7 +400,7 @@ VARIANTS = {
     },
     # The shipped expansions without the best titles' words fed back (what they cost at 360k).
     "on_base_no_title_feedback": lambda: setattr(
-        ranking, "title_feedback", lambda snapshot, entries, matched, scores: 0.0
+        ranking, "feedback_words", lambda snapshot, best, entries, stats: []
     ),
 }
 

@@ -50,7 +50,9 @@ from ..ranking.ranker import (
 from ..ranking.scoring import MAX_EXPANSIONS
 from ..ranking.suggestions import corrected
 from ..store.statistics import SharedStatistics
-from .merging import Merged, facets_of, first_of_each, merge_tops
+from ..views.periods import Period
+from ..views.trends import TREND_FACETS, Counted, Trends, assemble_trends, checked_queries
+from .merging import Merged, counting_copies, facets_of, first_of_each, merge_tops
 from .shard import Frequencies, Scored, Top
 from .stats import (
     ArchiveVersion,
@@ -114,7 +116,7 @@ class Coordinator:
             page=page,
             per_page=per_page,
             hits=page_hits,
-            facets=facets_of(parts, self.version().shown),
+            facets=facets_of([s.facets for s in parts], self.version().shown),
             syntax_fallback=query.parsed.syntax_fallback,
             truncated=query.parsed.truncated,
             suggestion=corrected(text, query.parsed, [s.close for s in parts]),
@@ -123,6 +125,45 @@ class Coordinator:
             partial=any(t.partial for t in tops.values()) or _late(query.deadline),
             wildcards_capped=any(t.capped for t in tops.values()),
         )
+
+    def trends(
+        self,
+        queries: list[str],
+        filters: Filters,
+        period: Period,
+        collapse: bool,
+        whole: bool,
+        budget: float | None = None,
+    ) -> Trends:
+        """Return each query's matches per period over every shard, as one index counts them.
+
+        Associated words are not looked for over shards yet.
+        """
+        queries = checked_queries(queries)
+        stats = [self.statistics(text) for text in queries]
+        found = self.call("trend_parts", queries, filters, stats, collapse, _left(budget))
+        parts = [found[n] for n in sorted(found)]
+        offsets = np.cumsum([0] + [len(p.days) for p in parts])
+        matches = [
+            np.concatenate([p.matches[q] + offsets[i] for i, p in enumerate(parts)])
+            for q in range(len(queries))
+        ]
+        shown = self.version().shown
+        counted = Counted(
+            queries,
+            np.concatenate([p.days for p in parts]),
+            np.arange(offsets[-1]),
+            matches,
+            [
+                (facets_of([p.facets[q] for p in parts], shown, TREND_FACETS), (), 0)
+                for q in range(len(queries))
+            ],
+            self.version().documents,
+        )
+        clusters = np.concatenate([p.clusters for p in parts])
+        copies = counting_copies(clusters) if collapse else None
+        flags = (any(p.partial for p in parts), any(p.capped for p in parts))
+        return assemble_trends(counted, filters, period, copies, whole, flags)
 
     def rank(
         self,

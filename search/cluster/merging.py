@@ -9,7 +9,8 @@ import numpy as np
 
 from ..models import Facet, FacetValue
 from ..ranking.facets import FACET_FIELDS, FACET_SIZE
-from .shard import Scored, Top
+from ..ranking.folding import Copies
+from .shard import Top
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,19 @@ def first_of_each(merged: Merged) -> Merged:
     return merged[np.array(kept, dtype=np.int64)]
 
 
-def facets_of(parts: list[Scored], shown: dict[str, dict[str, str]]) -> tuple[Facet, ...]:
-    """Return the facets over every shard's matches, as one index counts them."""
-    return tuple(_facet(name, parts, shown[FACET_FIELDS[name]]) for name in FACET_FIELDS)
+def facets_of(
+    parts: list[dict], shown: dict[str, dict[str, str]], names=tuple(FACET_FIELDS)
+) -> tuple[Facet, ...]:
+    """Return the facets over every shard's matches (each shard's facet name → its counts)."""
+    return tuple(
+        _facet(name, [part[name] for part in parts], shown[FACET_FIELDS[name]]) for name in names
+    )
 
 
-def _facet(name: str, parts: list[Scored], shown: dict[str, str]) -> Facet:
+def _facet(name: str, parts: list[tuple], shown: dict[str, str]) -> Facet:
     counts: dict[str, int] = {}
     pairs: set[tuple[int, str]] = set()
-    for part in parts:
-        single, clustered = part.facets[name]
+    for single, clustered in parts:
         for key, count in single.items():
             counts[key] = counts.get(key, 0) + count
         pairs |= clustered
@@ -96,3 +100,15 @@ def _facet(name: str, parts: list[Scored], shown: dict[str, str]) -> Facet:
     else:
         found = sorted(found, key=lambda pair: (-pair[1], pair[0]))[:FACET_SIZE]
     return Facet(name, tuple(FacetValue(value, count) for value, count in found))
+
+
+def counting_copies(clusters: np.ndarray) -> Copies:
+    """Return copies over the places of these cluster keys (-1: none), for counting only.
+
+    Their clusters list no members: only folding's counts read them.
+    """
+    group = np.full(len(clusters), -1, dtype=np.int64)
+    held = clusters >= 0
+    distinct, group[held] = np.unique(clusters[held], return_inverse=True)
+    starts = np.arange(len(distinct) + 1, dtype=np.int64)
+    return Copies({"group": group, "member_starts": starts, "members": starts[:-1]})

@@ -43,6 +43,7 @@ from ..store.snapshot import Snapshot
 from ..store.statistics import Key, SharedStatistics, length_sums, union_key
 from ..store.titles import title_signatures
 from ..views.querying import article_hit, highlight_terms
+from ..views.trends import TREND_FACETS, published_days
 
 # Query states kept between rounds: a few per web worker that searches at once.
 STATES = 64
@@ -98,6 +99,18 @@ class Scored:
     # The words typed that this shard does not know, with its known words close to them
     # (``suggestions.close_words``).
     close: dict[str, dict[str, int] | None]
+
+
+@dataclass(frozen=True)
+class TrendPart:
+    """What a shard counts of trends: the filtered articles' days and clusters, each query's."""
+
+    days: np.ndarray
+    clusters: np.ndarray
+    matches: list[np.ndarray]  # per query, places among the filtered articles
+    facets: list[dict]  # per query, facet name → ``facet_counts``
+    partial: bool
+    capped: bool
 
 
 @dataclass
@@ -313,6 +326,38 @@ class ShardSearch:
         """Return this shard's completions of what is being typed."""
         return self.archive.complete(text, limit)
 
+    def trend_parts(
+        self,
+        texts: list[str],
+        filters: Filters,
+        stats: list[SharedStatistics],
+        collapse: bool,
+        budget: float | None = None,
+    ) -> TrendPart:
+        """Return what the trends of the queries count here (``trends.Counted``)."""
+        _, snapshot = self.archive.opened()
+        keys = self._cluster_keys(snapshot) if collapse else np.full(snapshot.size, -1)
+        with request_limits(budget) as limits:
+            allowed = combine(filter_masks(snapshot, filters))
+            everything = np.flatnonzero(
+                snapshot.live & allowed if allowed is not None else snapshot.live
+            )
+            matches, facets = [], []
+            for text, known in zip(texts, stats, strict=True):
+                found = first_ranking(snapshot, parse_query(text), allowed, Sort.NEWEST, known)
+                selected = np.zeros(snapshot.size, dtype=bool)
+                selected[found[0].matched] = True
+                matches.append(np.searchsorted(everything, found[0].matched))
+                facets.append({n: facet_counts(snapshot, n, selected, keys) for n in TREND_FACETS})
+        return TrendPart(
+            published_days(snapshot)[everything],
+            keys[everything],
+            matches,
+            facets,
+            limits.partial,
+            limits.capped,
+        )
+
     def _top(self, state: _State, count: int, words: bool = False) -> Top:
         ranking = state.ranking
         docnums = ranking.top(count)
@@ -445,10 +490,14 @@ def _spellings(snapshot: Snapshot, fieldname: str) -> dict[str, dict[str, int]]:
 
 
 def _facet_part(ranking: Ranking, masks: dict, name: str, keys: np.ndarray):
-    """Return a facet's counts here: by label key without copies, and (cluster, key) pairs."""
-    snapshot = ranking.snapshot
+    """Return a facet's counts here, each value counted without its own filter."""
     others = combine(masks, without=name)
     selected = ranking.candidates & others if others is not None else ranking.candidates
+    return facet_counts(ranking.snapshot, name, selected, keys)
+
+
+def facet_counts(snapshot: Snapshot, name: str, selected: np.ndarray, keys: np.ndarray):
+    """Return a facet's counts here: by label key without copies, and (cluster, key) pairs."""
     spellings = snapshot.spellings.of(FACET_FIELDS[name])
     by_key = {number: key for key, number in spellings.keys.items()}
     per_code = code_counts(snapshot, name, selected)

@@ -23,7 +23,9 @@ from ..models import (
     Sort,
     Stats,
 )
+from ..views.periods import Period
 from ..views.querying import MAX_PER_PAGE
+from ..views.trends import Trends
 from .coordinator import Coordinator, Transport
 from .layout import shard_of
 from .merging import merge_tops
@@ -173,9 +175,29 @@ class ShardedArchive:
                 found.append({"shard": number + 1, "status": "up", "documents": count})
         return found
 
-    def trends(self, *args, **kwargs):
-        """Refuse: trends are not counted over shards yet."""
-        raise NotSharded("trends are not available on a sharded archive yet")
+    def trends(
+        self,
+        queries: list[str],
+        filters: Filters | None = None,
+        period: Period = Period.MONTH,
+        collapse: bool = True,
+        whole: bool = True,
+    ) -> Trends:
+        """Return each query's matching articles per period, counted over every shard.
+
+        Associated words are not looked for on a sharded archive yet.
+
+        :raises MissingQuery: without a query.
+        :raises TooManyQueries: for more than four queries.
+        :raises TooManyPeriods: if the archive spans too many periods of this length.
+        """
+
+        def counted(coordinator: Coordinator) -> Trends:
+            return coordinator.trends(
+                queries, filters or Filters(), period, collapse, whole, self.time_budget
+            )
+
+        return self._answer(counted)[0]
 
     def concordance(self, *args, **kwargs):
         """Refuse: the concordance is not read over shards yet."""

@@ -117,14 +117,64 @@ def compute_trends(
     :raises TooManyQueries: if more than MAX_QUERIES are given.
     :raises TooManyPeriods: if the archive spans too many periods of this length.
     """
+    queries = checked_queries(queries)
+    days = published_days(snapshot)
+    everything = select(snapshot, "", filters).matched
+    matches = [select(snapshot, text, filters).matched for text in queries]
+    found = [
+        (
+            _facets(snapshot, matched, copies),
+            _key_terms(snapshot, text, matched, copies),
+            SAMPLE if len(matched) > SAMPLE else 0,
+        )
+        for text, matched in zip(queries, matches, strict=True)
+    ]
+    limits = current()
+    return assemble_trends(
+        Counted(queries, days, everything, matches, found, snapshot.documents),
+        filters,
+        period,
+        copies,
+        whole,
+        (limits.partial, limits.capped),
+    )
+
+
+def checked_queries(queries: list[str]) -> list[str]:
+    """Return the queries of a trend, stripped of blank ones.
+
+    :raises MissingQuery: if no query is given.
+    :raises TooManyQueries: if more than MAX_QUERIES are given.
+    """
     queries = [q for q in (q.strip() for q in queries) if q]
     if not queries:
         raise MissingQuery("no query to draw a trend of")
     if len(queries) > MAX_QUERIES:
         raise TooManyQueries(f"{len(queries)} queries; at most {MAX_QUERIES} can be compared")
-    days = published_days(snapshot)
-    everything = select(snapshot, "", filters).matched
-    matches = [select(snapshot, text, filters).matched for text in queries]
+    return queries
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What trends are drawn from: each document's day, the filtered ones, each query's."""
+
+    queries: list[str]
+    days: np.ndarray  # per docnum
+    everything: np.ndarray  # the docnums the filters keep
+    matches: list[np.ndarray]  # per query, the docnums it matches among them
+    # Per query, its facets, associated words and the matches these were counted on.
+    found: list[tuple[tuple[Facet, ...], tuple[KeyTerm, ...], int]]
+    documents: int
+
+
+def assemble_trends(
+    counted: Counted, filters: Filters, period: Period, copies, whole: bool, flags
+) -> Trends:
+    """Return the trends of what was counted; flags: (partial, wildcards capped).
+
+    :raises TooManyPeriods: if the archive spans too many periods of this length.
+    """
+    days, everything, matches = counted.days, counted.everything, counted.matches
     dated = days[everything][days[everything] != UNDATED]
     first, last = (_day(dated.min()), _day(dated.max())) if len(dated) else (None, None)
     bulk = _bulk(days, matches, first, last)
@@ -136,19 +186,17 @@ def compute_trends(
     span_of_day = _SpanFinder(spans)
     totals = _per_span(everything, days, span_of_day, copies)
     trends = tuple(
-        _trend(snapshot, text, matched, copies, days, span_of_day, totals)
-        for text, matched in zip(queries, matches, strict=True)
+        _trend(text, matched, copies, days, span_of_day, totals, found)
+        for text, matched, found in zip(counted.queries, matches, counted.found, strict=True)
     )
-    limits = current()
     return Trends(
         period,
         filters,
         copies is not None,
-        snapshot.documents,
+        counted.documents,
         tuple(spans),
         trends,
-        limits.partial,
-        limits.capped,
+        *flags,
         bulk,
         narrowed,
     )
@@ -210,12 +258,20 @@ class _SpanFinder:
         return found
 
 
-def _trend(snapshot, text, matched, copies, days, span_of_day, totals) -> Trend:
-    counts = _per_span(matched, days, span_of_day, copies)
-    terms = highlight_terms(snapshot, parse_query(text))
+def _facets(snapshot, matched, copies) -> tuple[Facet, ...]:
     selected = np.zeros(snapshot.size, dtype=bool)
     selected[matched] = True
+    return tuple(count_facet(snapshot, name, selected, copies) for name in TREND_FACETS)
+
+
+def _key_terms(snapshot, text, matched, copies) -> tuple[KeyTerm, ...]:
+    return key_terms(snapshot, matched, highlight_terms(snapshot, parse_query(text)), copies)
+
+
+def _trend(text, matched, copies, days, span_of_day, totals, found) -> Trend:
+    counts = _per_span(matched, days, span_of_day, copies)
     undated = matched[days[matched] == UNDATED]
+    facets, terms, sampled = found
     return Trend(
         query=text,
         points=tuple(
@@ -224,9 +280,9 @@ def _trend(snapshot, text, matched, copies, days, span_of_day, totals) -> Trend:
         ),
         matches=len(matched) - copies.folded(matched) if copies else len(matched),
         undated=int(count_folded(undated, np.zeros(len(undated), np.int64), 1, copies)[0]),
-        facets=tuple(count_facet(snapshot, name, selected, copies) for name in TREND_FACETS),
-        terms=key_terms(snapshot, matched, terms, copies),
-        sampled=SAMPLE if len(matched) > SAMPLE else 0,
+        facets=facets,
+        terms=terms,
+        sampled=sampled,
     )
 
 
