@@ -224,6 +224,20 @@ def test_sharded_trends_count_as_one_index(archives, queries, period, collapse, 
     assert replace(one, trends=tuple(replace(t, terms=(), sampled=0) for t in one.trends)) == many
 
 
+@pytest.mark.parametrize("sort", [Sort.RELEVANCE, Sort.NEWEST])
+def test_sharded_results_export_holds_the_rows_of_one_index(archives, sort):
+    single, sharded = archives
+    one = single.export_results("retraites", Filters(), sort)
+    many = sharded.export_results("retraites", Filters(), sort)
+    rows = [list(one.rows), list(many.rows)]
+    assert one.metadata | {"exported_at": 0} == many.metadata | {"exported_at": 0}
+    # Rows in the same order of scores (or dates); equal ones in any order.
+    assert [r[-1] if sort is Sort.RELEVANCE else r[1] for r in rows[0]] == [
+        r[-1] if sort is Sort.RELEVANCE else r[1] for r in rows[1]
+    ]
+    assert sorted(rows[0], key=repr) == sorted(rows[1], key=repr) and len(rows[0]) > 5
+
+
 REAL_QUERIES = [
     "coronavirus",
     "gilets jaunes",
@@ -319,7 +333,7 @@ def test_shard_that_stays_down_leaves_a_page_that_says_so(fragile_site):
 
 @pytest.mark.parametrize(
     "url",
-    ["/concordance?q=retraites", "/api/concordance?q=retraites", "/export/resultats.csv?q=x"],
+    ["/concordance?q=retraites", "/api/concordance?q=x", "/export/concordance.csv?q=x"],
 )
 def test_views_not_sharded_yet_answer_in_french_without_a_500(site, url):
     client, _ = site
@@ -342,6 +356,8 @@ def test_views_not_sharded_yet_answer_in_french_without_a_500(site, url):
         "/tendances?q=retraites&q=climat",
         "/api/trends?q=retraites",
         "/export/tendances.csv?q=retraites",
+        "/export/resultats.csv?q=retraites",
+        "/export/resultats.json?q=retraites&tri=recent",
         "/recherche.atom?q=retraites",
         "/recherche?q=retraites&page=2&tri=recent",
     ],

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -62,6 +62,8 @@ from .stats import (
     shared_statistics,
 )
 
+# Rows of an export read from the shards at once.
+ROWS = 500
 # Calls a method of each shard given, with its arguments: {shard: arguments} → {shard: reply}.
 Transport = Callable[[str, dict[int, tuple]], dict[int, object]]
 
@@ -125,6 +127,30 @@ class Coordinator:
             partial=any(t.partial for t in tops.values()) or _late(query.deadline),
             wildcards_capped=any(t.capped for t in tops.values()),
         )
+
+    def ordered(self, text: str, filters: Filters, sort: Sort) -> tuple[Merged, bool]:
+        """Return every match in result order, duplicates included; and whether scored."""
+        query = self.rank(text, filters, sort, RESCORE_WINDOW, False)
+        every = {n: (query.token, s.total) for n, s in query.scored.items()}
+        merged = merge_tops(self.call("top", per_shard=every))
+        return merged, sort is Sort.RELEVANCE and query.parsed.query is not None
+
+    def rows(self, order: Merged, scored: bool, batch: int = ROWS) -> Iterator[tuple]:
+        """Yield the exported row of each match in order, read from its shard a batch at once."""
+        for start in range(0, len(order), batch):
+            part = order[start : start + batch]
+            places = part.by_shard(self.shards)
+            keys = {n: part.keys[part.shards == n] for n in self.shards}
+            asked = {
+                n: (places[n].tolist(), [float(k) if scored else None for k in keys[n]])
+                for n in self.shards
+                if len(places[n])
+            }
+            found = {
+                n: iter(rows) for n, rows in self.call("result_rows", per_shard=asked).items()
+            }
+            for shard in part.shards.tolist():
+                yield next(found[shard])
 
     def trends(
         self,

@@ -43,6 +43,7 @@ from ..store.snapshot import Snapshot
 from ..store.statistics import Key, SharedStatistics, length_sums, union_key
 from ..store.titles import title_signatures
 from ..views.querying import article_hit, highlight_terms
+from ..views.tables import result_rows
 from ..views.trends import TREND_FACETS, published_days
 
 # Query states kept between rounds: a few per web worker that searches at once.
@@ -325,6 +326,11 @@ class ShardSearch:
     def complete(self, text: str, limit: int) -> Completion:
         """Return this shard's completions of what is being typed."""
         return self.archive.complete(text, limit)
+
+    def result_rows(self, docnums: list[int], scores: list[float | None]) -> list[tuple]:
+        """Return the exported rows of these articles (``tables.result_rows``)."""
+        _, snapshot = self.archive.opened()
+        return list(result_rows(snapshot, list(zip(docnums, scores, strict=True))))
 
     def trend_parts(
         self,

@@ -23,8 +23,10 @@ from ..models import (
     Sort,
     Stats,
 )
+from ..views.exporting import Export, export_metadata
 from ..views.periods import Period
 from ..views.querying import MAX_PER_PAGE
+from ..views.tables import RESULT_COLUMNS
 from ..views.trends import Trends
 from .coordinator import Coordinator, Transport
 from .layout import shard_of
@@ -203,9 +205,29 @@ class ShardedArchive:
         """Refuse: the concordance is not read over shards yet."""
         raise NotSharded("the concordance is not available on a sharded archive yet")
 
-    def export_results(self, *args, **kwargs):
-        """Refuse: exports are not written over shards yet."""
-        raise NotSharded("exports are not available on a sharded archive yet")
+    def export_results(
+        self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE
+    ) -> Export:
+        """Return every article matching query and filters, in result order, for export.
+
+        The order is worked out at once; rows are read from the shards as they are written.
+
+        :raises InvalidDateRange: if the date range ends before it starts.
+        :raises IndexEmpty: if no shard holds an article.
+        """
+        filters = filters or Filters()
+
+        def ordered(coordinator: Coordinator):
+            documents = coordinator.version().documents
+            if documents == 0:
+                raise IndexEmpty(f"{self.path}: the index holds no article")
+            return coordinator, documents, *coordinator.ordered(query, filters, sort)
+
+        (coordinator, documents, order, scored), _ = self._answer(ordered)
+        metadata = export_metadata(
+            "results", documents, filters, query=query, sort=sort.value, matches=len(order)
+        )
+        return Export("results", RESULT_COLUMNS, coordinator.rows(order, scored), metadata)
 
     def close(self) -> None:
         """Forget the coordinators (the shards stay up for other clients)."""

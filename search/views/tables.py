@@ -41,10 +41,11 @@ def results_export(snapshot: Snapshot, text: str, filters: Filters, sort: Sort) 
         "results", snapshot.documents, filters, query=text, sort=sort.value, matches=ranking.total
     )
     order = [(docnum, ranking.score(docnum)) for docnum in ranking.top(ranking.total).tolist()]
-    return Export("results", RESULT_COLUMNS, _result_rows(snapshot, order), metadata)
+    return Export("results", RESULT_COLUMNS, result_rows(snapshot, order), metadata)
 
 
-def _result_rows(snapshot: Snapshot, order: list[tuple[int, float | None]]) -> Iterator[tuple]:
+def result_rows(snapshot: Snapshot, order: list[tuple[int, float | None]]) -> Iterator[tuple]:
+    """Yield the exported row of each (docnum, score), read as it is asked for."""
     for docnum, score in order:
         article = stored_article(snapshot.searcher.stored_fields(docnum))
         yield (
