@@ -53,7 +53,7 @@ from ..store.statistics import SharedStatistics
 from ..views.periods import Period
 from ..views.trends import TREND_FACETS, Counted, Trends, assemble_trends, checked_queries
 from .merging import Merged, counting_copies, facets_of, first_of_each, merge_tops
-from .shard import Frequencies, Scored, Top
+from .messages import Scored, Top
 from .stats import (
     ArchiveVersion,
     choose_expansions,
@@ -343,6 +343,3 @@ def _left(deadline: float | None) -> float | None:
 
 def _late(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() > deadline
-
-
-__all__ = ["Coordinator", "Frequencies"]

@@ -10,7 +10,7 @@ import numpy as np
 from ..models import Facet, FacetValue
 from ..ranking.facets import FACET_FIELDS, FACET_SIZE
 from ..ranking.folding import Copies
-from .shard import Top
+from .messages import Top
 
 
 @dataclass(frozen=True)

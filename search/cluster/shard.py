@@ -10,21 +10,19 @@ A query's state between rounds stays here, under a token the coordinator chose.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..analysis.french import analyze
-from ..analysis.labels import bare_label, label_key
 from ..archive import Archive
 from ..limits import request_limits
 from ..models import Article, ArticleView, Completion, Duplicate, Filters, Hit, Sort, Stats
 from ..ranking.expansion import meanings
-from ..ranking.facets import FACET_FIELDS, article_groups, code_counts
+from ..ranking.facets import FACET_FIELDS
 from ..ranking.feedback import feedback_scores
 from ..ranking.filtering import combine, filter_masks
 from ..ranking.query import Parsed, parse_query
@@ -37,7 +35,7 @@ from ..ranking.ranker import (
 )
 from ..ranking.scoring import MAX_EXPANSIONS, index_terms, title_bm25
 from ..ranking.suggestions import close_words
-from ..store.clustering import live_fingerprints, load_clusters, record_stamp
+from ..store.clustering import record_stamp
 from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
 from ..store.statistics import Key, SharedStatistics, length_sums, union_key
@@ -45,73 +43,11 @@ from ..store.titles import title_signatures
 from ..views.querying import article_hit, highlight_terms
 from ..views.tables import result_rows
 from ..views.trends import TREND_FACETS, published_days
+from .counting import cluster_keys, facet_counts, spellings_of
+from .messages import Frequencies, Scored, Top, TrendPart, Version
 
 # Query states kept between rounds: a few per web worker that searches at once.
 STATES = 64
-
-
-@dataclass(frozen=True)
-class Version:
-    """What a coordinator combines once per committed version of a shard."""
-
-    generation: int
-    size: int  # documents Whoosh counts, deleted ones included: N of idf
-    documents: int  # live documents
-    length_sums: dict[str, float]  # per field that keeps lengths, over live documents
-    # The distinct title signatures of live titled articles, and how many hold each.
-    titles: tuple[np.ndarray, np.ndarray]
-    # Facet field → label key → spelling → live articles with it.
-    spellings: dict[str, dict[str, dict[str, int]]]
-
-
-@dataclass(frozen=True)
-class Frequencies:
-    """Document frequencies and occurrences of terms in one shard."""
-
-    frequencies: dict[Key, int] = field(default_factory=dict)
-    totals: dict[Key, float] = field(default_factory=dict)
-    generation: int = 0  # the shard's version they were read from
-
-
-@dataclass(frozen=True)
-class Top:
-    """A shard's best matches, best first: their keys, docnums and clusters (-1: none)."""
-
-    keys: np.ndarray
-    docnums: np.ndarray
-    clusters: np.ndarray
-    # Title words of each, when asked for (a question's feedback).
-    words: tuple[tuple[str, ...], ...] = ()
-    partial: bool = False
-    capped: bool = False
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A shard's matches for a query: how many, its best, and what the page counts."""
-
-    total: int
-    top: Top
-    terms: frozenset[str]
-    clustered: np.ndarray  # the cluster key of each match that has copies
-    # Facet name → (counts by label key of the articles without copies, distinct
-    # (cluster, label key) pairs of those with copies).
-    facets: dict[str, tuple[dict[str, int], set[tuple[int, str]]]]
-    # The words typed that this shard does not know, with its known words close to them
-    # (``suggestions.close_words``).
-    close: dict[str, dict[str, int] | None]
-
-
-@dataclass(frozen=True)
-class TrendPart:
-    """What a shard counts of trends: the filtered articles' days and clusters, each query's."""
-
-    days: np.ndarray
-    clusters: np.ndarray
-    matches: list[np.ndarray]  # per query, places among the filtered articles
-    facets: list[dict]  # per query, facet name → ``facet_counts``
-    partial: bool
-    capped: bool
 
 
 @dataclass
@@ -149,7 +85,7 @@ class ShardSearch:
             snapshot.documents,
             length_sums(snapshot, fields),
             np.unique(titled, return_counts=True),
-            {f: _spellings(snapshot, f) for f in FACET_FIELDS.values()},
+            {f: spellings_of(snapshot, f) for f in FACET_FIELDS.values()},
         )
 
     def prefixes(self, text: str) -> dict[Key, tuple[tuple[str, ...], bool]]:
@@ -442,32 +378,6 @@ class _Expanding:
         return self._expansions[(fieldname, prefix)]
 
 
-def cluster_keys(index_dir: Path, snapshot: Snapshot):
-    """Return each document's cluster key (-1: none) and each clustered id's members.
-
-    A cluster's key is a hash of its canonical article's id: the same in every shard, as
-    the record of duplicates is the whole archive's.
-    """
-    clusters = load_clusters(index_dir)
-    keys = np.full(snapshot.size, -1, dtype=np.int64)
-    members: dict[str, tuple[str, ...]] = {}
-    docnums = live_fingerprints(snapshot.reader) if clusters.groups else {}
-    for ids in clusters.groups:
-        key = cluster_key(ids[0])
-        for article_id in ids:
-            docnum = docnums.get(clusters.fingerprints.get(article_id))
-            if docnum is not None:
-                keys[docnum] = key
-                members[article_id] = ids
-    return keys, members
-
-
-def cluster_key(article_id: str) -> int:
-    """Return the key of the cluster whose canonical article has this id."""
-    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
 def _queries(snapshot: Snapshot, parsed: Parsed) -> list[Parsed]:
     """Return the query and each of its words' meanings, those with a query."""
     found = [parsed] if parsed.query is not None else []
@@ -478,38 +388,8 @@ def _scorable(snapshot: Snapshot, name: str) -> bool:
     return name in TEXT_FIELDS or bool(getattr(snapshot.reader.schema[name], "scorable", False))
 
 
-def _spellings(snapshot: Snapshot, fieldname: str) -> dict[str, dict[str, int]]:
-    """Return, per label key, how many live articles write each spelling."""
-    if fieldname in snapshot.labels:
-        labels = snapshot.labels[fieldname]
-        names, codes = labels.names, labels.codes[snapshot.live & (labels.codes >= 0)]
-    else:
-        lists = snapshot.tags
-        names, codes = lists.names, lists.codes[snapshot.live[lists.owners]]
-    counts = np.bincount(codes, minlength=len(names))
-    found: dict[str, dict[str, int]] = {}
-    for name, count in zip(names, counts.tolist(), strict=True):
-        written = found.setdefault(label_key(name), {})
-        bare = bare_label(name)
-        written[bare] = written.get(bare, 0) + count
-    return found
-
-
 def _facet_part(ranking: Ranking, masks: dict, name: str, keys: np.ndarray):
     """Return a facet's counts here, each value counted without its own filter."""
     others = combine(masks, without=name)
     selected = ranking.candidates & others if others is not None else ranking.candidates
     return facet_counts(ranking.snapshot, name, selected, keys)
-
-
-def facet_counts(snapshot: Snapshot, name: str, selected: np.ndarray, keys: np.ndarray):
-    """Return a facet's counts here: by label key without copies, and (cluster, key) pairs."""
-    spellings = snapshot.spellings.of(FACET_FIELDS[name])
-    by_key = {number: key for key, number in spellings.keys.items()}
-    per_code = code_counts(snapshot, name, selected)
-    counts = np.bincount(spellings.group, weights=per_code, minlength=len(spellings.shown))
-    docnums, groups = article_groups(snapshot, name, np.flatnonzero(selected & (keys >= 0)))
-    counts -= np.bincount(groups, minlength=len(spellings.shown))
-    single = {by_key[g]: int(c) for g, c in enumerate(counts.tolist()) if c}
-    pairs = {(int(k), by_key[int(g)]) for k, g in zip(keys[docnums], groups, strict=True)}
-    return single, pairs

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..store.statistics import Key, SharedStatistics, collection_length
-from .shard import Frequencies, Version
+from .messages import Frequencies, Version
 
 
 @dataclass(frozen=True)
