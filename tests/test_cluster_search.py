@@ -238,6 +238,16 @@ def test_sharded_results_export_holds_the_rows_of_one_index(archives, sort):
     assert sorted(rows[0], key=repr) == sorted(rows[1], key=repr) and len(rows[0]) > 5
 
 
+@pytest.mark.parametrize("article", ["fouille-001", "fouille-010-reprise", "fouille-033"])
+def test_sharded_related_articles_equal_one_index(archives, article):
+    single, sharded = archives
+    one, many = single.related(article), sharded.related(article)
+    # Equally similar articles (fouille-001's 010 and 038, an article and its reprise) come
+    # in either order, and either copy stands for its cluster.
+    clusters = [sorted(r.id.removesuffix("-reprise") for r in found) for found in (one, many)]
+    assert one and clusters[0] == clusters[1]
+
+
 REAL_QUERIES = [
     "coronavirus",
     "gilets jaunes",

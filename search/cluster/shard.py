@@ -11,14 +11,16 @@ A query's state between rounds stays here, under a token the coordinator chose.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..analysis.french import analyze
+from ..analysis.french import index_terms as index_terms_of
 from ..archive import Archive
+from ..errors import ArticleNotFound
 from ..limits import request_limits
 from ..models import Article, ArticleView, Completion, Duplicate, Filters, Hit, Sort, Stats
 from ..ranking.expansion import meanings
@@ -41,6 +43,8 @@ from ..store.snapshot import Snapshot
 from ..store.statistics import Key, SharedStatistics, length_sums, union_key
 from ..store.titles import title_signatures
 from ..views.querying import article_hit, highlight_terms
+from ..views.related import FIELD as RELATED_FIELD
+from ..views.related import Related, best_related, related_of, related_scores
 from ..views.tables import result_rows
 from ..views.trends import TREND_FACETS, published_days
 from .counting import cluster_keys, facet_counts, spellings_of
@@ -120,9 +124,46 @@ class ShardSearch:
         return Frequencies(counts, totals, generation)
 
     def term_frequencies(self, keys: list[Key]) -> Frequencies:
-        """Return how many documents hold each (field, term) here."""
+        """Return how many documents hold each (field, term) here, and how often it occurs."""
         _, snapshot = self.archive.opened()
-        return Frequencies({key: len(snapshot.postings(*key).docs) for key in keys})
+        found = {key: snapshot.postings(*key) for key in keys}
+        return Frequencies(
+            {key: len(p.docs) for key, p in found.items()},
+            {key: float(p.freqs.sum(dtype=np.float64)) for key, p in found.items()},
+        )
+
+    def related_terms(self, article_id: str) -> tuple[Counter, str, int]:
+        """Return the terms of an article's text, the text, and its cluster key (-1: none).
+
+        :raises ArticleNotFound: if this shard holds no article with this id.
+        """
+        _, snapshot = self.archive.opened()
+        docnum = snapshot.searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFound(f"no article has the id {article_id!r}")
+        text = snapshot.searcher.stored_fields(docnum).get(RELATED_FIELD, "")
+        return Counter(index_terms_of(text)[0]), text, int(self._cluster_keys(snapshot)[docnum])
+
+    def related(
+        self, article_id: str, text: str, key: int, terms: list, stats, limit: int
+    ) -> list[tuple[float, int, int, bool, Related]]:
+        """Return this shard's candidates to be related to the article: score, docnum,
+        cluster, whether its text is the article's, and what is listed of it."""
+        _, snapshot = self.archive.opened()
+        keys = self._cluster_keys(snapshot)
+        scores = related_scores(snapshot, terms, stats)
+        own = snapshot.searcher.document_number(id=article_id)
+        scores[keys == key if key >= 0 else []] = 0
+        if own is not None:
+            scores[own] = 0
+        found = []
+        for docnum in best_related(scores, limit):
+            fields = snapshot.searcher.stored_fields(docnum)
+            same = fields.get(RELATED_FIELD) == text
+            found.append(
+                (float(scores[docnum]), docnum, int(keys[docnum]), same, related_of(fields))
+            )
+        return found
 
     def score(
         self,

@@ -26,11 +26,14 @@ from ..models import (
 from ..views.exporting import Export, export_metadata
 from ..views.periods import Period
 from ..views.querying import MAX_PER_PAGE
+from ..views.related import FIELD as RELATED_FIELD
+from ..views.related import RELATED, Related, weighed_terms
 from ..views.tables import RESULT_COLUMNS
 from ..views.trends import Trends
 from .coordinator import Coordinator, Transport
 from .layout import shard_of
 from .merging import merge_tops
+from .stats import combine_frequencies, shared_statistics
 
 
 class ShardedArchive:
@@ -131,10 +134,27 @@ class ShardedArchive:
             found |= part
         return tuple(found[i] for i in ids if i in found)
 
-    def related(self, article_id: str, limit: int = 5) -> tuple:
-        """Return no similar articles: a sharded archive does not look for them yet."""
-        self.get_article(article_id)
-        return ()
+    def related(self, article_id: str, limit: int = RELATED) -> tuple[Related, ...]:
+        """Return the articles most similar to this one over every shard, leaving out its
+        duplicates, as one index would.
+
+        :raises ArticleNotFound: if no article has this id.
+        """
+        counts, text, key = self._owner(article_id, "related_terms", article_id)
+
+        def found(coordinator: Coordinator) -> tuple[Related, ...]:
+            asked = [(RELATED_FIELD, term) for term in counts]
+            known = combine_frequencies(list(coordinator.call("term_frequencies", asked).values()))
+            version = coordinator.version()
+            size = max(version.size, 1)
+            terms = weighed_terms(counts, lambda t: known.totals.get((RELATED_FIELD, t), 0) / size)
+            if not terms:
+                return ()
+            stats = shared_statistics(version, known, {})
+            parts = coordinator.call("related", article_id, text, key, terms, stats, limit)
+            return related_among([c for part in parts.values() for c in part], limit)
+
+        return self._answer(found)[0]
 
     def complete(self, text: str, limit: int = 6) -> Completion:
         """Return completions of what is being typed, each shard's in turn."""
@@ -296,3 +316,18 @@ def _interleaved(lists: list[tuple], limit: int) -> list:
             if row < len(part):
                 found.setdefault(part[row], None)
     return list(found)[:limit]
+
+
+def related_among(candidates: list[tuple], limit: int) -> tuple[Related, ...]:
+    """Return the limit best of the shards' candidates, one per cluster, none of the same text."""
+    # As many as one index looks at (``related.best_related``).
+    ranked = sorted(candidates, key=lambda c: -c[0])[: limit * 3 + 3]
+    found, groups = [], set()
+    for _, _, cluster, same, related in ranked:
+        if (cluster >= 0 and cluster in groups) or same:
+            continue
+        groups.add(cluster)
+        found.append(related)
+        if len(found) == limit:
+            break
+    return tuple(found)

@@ -46,33 +46,54 @@ def related_articles(
     terms = key_terms(snapshot, own.get(FIELD, ""))
     if not terms:
         return ()
-    scores = sum(weight * bm25(snapshot, [(FIELD, term, False)]) for term, weight in terms)
+    scores = related_scores(snapshot, terms)
     group = copies.cluster(docnum) if copies else None
     scores[[docnum, *(copies.members(group) if group is not None else ())]] = 0
-    scores[~snapshot.live] = 0
     found, groups = [], set()
-    for other_docnum in _best(scores, limit * 3 + 3):
+    for other_docnum in best_related(scores, limit):
         fields = searcher.stored_fields(other_docnum)
         other = copies.cluster(other_docnum) if copies else None
         if (other is not None and other in groups) or fields.get(FIELD) == own.get(FIELD):
             continue
         groups.add(other)
-        found.append(
-            Related(fields["id"], fields.get("title", ""), fields.get("published"),
-                    fields.get("section", ""))
-        )  # fmt: skip
+        found.append(related_of(fields))
         if len(found) == limit:
             break
     return tuple(found)
 
 
+def related_scores(snapshot: Snapshot, terms: list[tuple[str, float]], stats=None) -> np.ndarray:
+    """Return every live document's BM25 on the key terms in its text, each by its weight."""
+    scores = sum(weight * bm25(snapshot, [(FIELD, t, False)], False, stats) for t, weight in terms)
+    scores[~snapshot.live] = 0
+    return scores
+
+
+def best_related(scores: np.ndarray, limit: int) -> list[int]:
+    """Return the docnums that may be among the limit related articles, best first."""
+    return _best(scores, limit * 3 + 3)
+
+
+def related_of(fields: dict) -> Related:
+    """Return a related article from its stored fields."""
+    return Related(
+        fields["id"], fields.get("title", ""), fields.get("published"), fields.get("section", "")
+    )
+
+
 def key_terms(snapshot: Snapshot, text: str, number: int = KEY_TERMS) -> list[tuple[str, float]]:
     """Return a text's most important terms and their weights (the best weighs 1)."""
     counts = Counter(index_terms(text)[0])
+    size = max(snapshot.size, 1)
+    return weighed_terms(counts, lambda term: snapshot.total_frequency(FIELD, term) / size, number)
+
+
+def weighed_terms(counts: Counter, spread_of, number: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """Return the most important of a text's term counts, by their spread over the archive."""
     scored = []
     for term, count in counts.items():
         # Bo1: how far the term's count here diverges from its spread over the archive.
-        spread = snapshot.total_frequency(FIELD, term) / max(snapshot.size, 1)
+        spread = spread_of(term)
         if spread:
             scored.append((term, count * math.log2((1 + spread) / spread) + math.log2(1 + spread)))
     scored.sort(key=lambda pair: (-pair[1], pair[0]))
