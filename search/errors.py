@@ -145,7 +145,3 @@ class ShardsDown(FouilleError):
     def __init__(self, shards: list[int], reason: str = ""):
         super().__init__(f"shards {shards} did not answer: {reason}")
         self.shards = shards
-
-
-class NotSharded(FouilleError):
-    """A view that a sharded archive does not answer yet."""

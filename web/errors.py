@@ -23,7 +23,6 @@ from search import (
     InvalidSort,
     InvalidValue,
     MissingQuery,
-    NotSharded,
     QueryError,
     RepeatedParameter,
     ShardsDown,
@@ -66,12 +65,6 @@ MESSAGES = {
         503,
         "shards_down",
         "Aucun fragment de l’archive ne répond pour l’instant ; réessayez dans un instant.",
-    ),
-    NotSharded: (
-        501,
-        "not_sharded",
-        "Cette vue n’est pas encore disponible sur une archive répartie en fragments : "
-        "utilisez la recherche.",
     ),
     ArticleNotFound: (404, "not_found", "Cet article n’existe pas ou a été retiré de l’index."),
     InvalidPage: (400, "invalid_page", "Le numéro de page doit être un nombre entier positif."),

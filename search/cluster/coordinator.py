@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -50,9 +50,7 @@ from ..ranking.ranker import (
 from ..ranking.scoring import MAX_EXPANSIONS
 from ..ranking.suggestions import corrected
 from ..store.statistics import SharedStatistics
-from ..views.periods import Period
-from ..views.trends import TREND_FACETS, Counted, Trends, assemble_trends, checked_queries
-from .merging import Merged, counting_copies, facets_of, first_of_each, merge_tops
+from .merging import Merged, facets_of, first_of_each, merge_tops
 from .messages import Scored, Top
 from .stats import (
     ArchiveVersion,
@@ -62,8 +60,6 @@ from .stats import (
     shared_statistics,
 )
 
-# Rows of an export read from the shards at once.
-ROWS = 500
 # Calls a method of each shard given, with its arguments: {shard: arguments} → {shard: reply}.
 Transport = Callable[[str, dict[int, tuple]], dict[int, object]]
 
@@ -128,69 +124,6 @@ class Coordinator:
             wildcards_capped=any(t.capped for t in tops.values()),
         )
 
-    def ordered(self, text: str, filters: Filters, sort: Sort) -> tuple[Merged, bool]:
-        """Return every match in result order, duplicates included; and whether scored."""
-        query = self.rank(text, filters, sort, RESCORE_WINDOW, False)
-        every = {n: (query.token, s.total) for n, s in query.scored.items()}
-        merged = merge_tops(self.call("top", per_shard=every))
-        return merged, sort is Sort.RELEVANCE and query.parsed.query is not None
-
-    def rows(self, order: Merged, scored: bool, batch: int = ROWS) -> Iterator[tuple]:
-        """Yield the exported row of each match in order, read from its shard a batch at once."""
-        for start in range(0, len(order), batch):
-            part = order[start : start + batch]
-            places = part.by_shard(self.shards)
-            keys = {n: part.keys[part.shards == n] for n in self.shards}
-            asked = {
-                n: (places[n].tolist(), [float(k) if scored else None for k in keys[n]])
-                for n in self.shards
-                if len(places[n])
-            }
-            found = {
-                n: iter(rows) for n, rows in self.call("result_rows", per_shard=asked).items()
-            }
-            for shard in part.shards.tolist():
-                yield next(found[shard])
-
-    def trends(
-        self,
-        queries: list[str],
-        filters: Filters,
-        period: Period,
-        collapse: bool,
-        whole: bool,
-        budget: float | None = None,
-    ) -> Trends:
-        """Return each query's matches per period over every shard, as one index counts them.
-
-        Associated words are not looked for over shards yet.
-        """
-        queries = checked_queries(queries)
-        stats = [self.statistics(text) for text in queries]
-        found = self.call("trend_parts", queries, filters, stats, collapse, _left(budget))
-        parts = [found[n] for n in sorted(found)]
-        offsets = np.cumsum([0] + [len(p.days) for p in parts])
-        matches = [
-            np.concatenate([p.matches[q] + offsets[i] for i, p in enumerate(parts)])
-            for q in range(len(queries))
-        ]
-        shown = self.version().shown
-        counted = Counted(
-            queries,
-            np.concatenate([p.days for p in parts]),
-            np.arange(offsets[-1]),
-            matches,
-            [
-                (facets_of([p.facets[q] for p in parts], shown, TREND_FACETS), (), 0)
-                for q in range(len(queries))
-            ],
-            self.version().documents,
-        )
-        clusters = np.concatenate([p.clusters for p in parts])
-        copies = counting_copies(clusters) if collapse else None
-        flags = (any(p.partial for p in parts), any(p.capped for p in parts))
-        return assemble_trends(counted, filters, period, copies, whole, flags)
-
     def rank(
         self,
         text: str,
@@ -211,7 +144,7 @@ class Coordinator:
         stats = self.statistics(text)
         token = uuid.uuid4().hex
         scored = self.call(
-            "score", token, text, filters, sort, stats, first, feeds, collapse, _left(deadline)
+            "score", token, text, filters, sort, stats, first, feeds, collapse, left(deadline)
         )
         query = _Query(token, parsed, entries, stats, scored, deadline)
         want = max(RESCORE_WINDOW, count) if refines else count
@@ -337,7 +270,7 @@ class Coordinator:
         )
 
 
-def _left(deadline: float | None) -> float | None:
+def left(deadline: float | None) -> float | None:
     return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
 

@@ -71,3 +71,17 @@ class TrendPart:
     facets: list[dict]  # per query, facet name → ``facet_counts``
     partial: bool
     capped: bool
+
+
+@dataclass(frozen=True)
+class ConcordancePart:
+    """A shard's matching articles for a concordance, newest first, one per cluster here."""
+
+    keys: np.ndarray  # dates, as ranking keys
+    docnums: np.ndarray
+    clusters: np.ndarray
+    counts: np.ndarray  # lines of each
+    total: int  # matching articles, duplicates included
+    wanted: bool  # whether the query holds a word to show here
+    partial: bool
+    capped: bool

@@ -42,13 +42,15 @@ from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
 from ..store.statistics import Key, SharedStatistics, length_sums, union_key
 from ..store.titles import title_signatures
+from ..views.concordance import article_lines, first_copies, line_counts, wanted_of
 from ..views.querying import article_hit, highlight_terms
 from ..views.related import FIELD as RELATED_FIELD
 from ..views.related import Related, best_related, related_of, related_scores
 from ..views.tables import result_rows
 from ..views.trends import TREND_FACETS, published_days
 from .counting import cluster_keys, facet_counts, spellings_of
-from .messages import Frequencies, Scored, Top, TrendPart, Version
+from .merging import counting_copies
+from .messages import ConcordancePart, Frequencies, Scored, Top, TrendPart, Version
 
 # Query states kept between rounds: a few per web worker that searches at once.
 STATES = 64
@@ -308,6 +310,41 @@ class ShardSearch:
         """Return the exported rows of these articles (``tables.result_rows``)."""
         _, snapshot = self.archive.opened()
         return list(result_rows(snapshot, list(zip(docnums, scores, strict=True))))
+
+    def concordance_order(
+        self, text: str, filters: Filters, stats, collapse: bool, budget: float | None = None
+    ) -> ConcordancePart:
+        """Return this shard's articles for a concordance, newest first, with their lines."""
+        _, snapshot = self.archive.opened()
+        keys = self._cluster_keys(snapshot) if collapse else np.full(snapshot.size, -1)
+        with request_limits(budget) as limits:
+            parsed = parse_query(text)
+            wanted = wanted_of(snapshot, parsed, stats)
+            allowed = combine(filter_masks(snapshot, filters))
+            ranking = first_ranking(snapshot, parsed, allowed, Sort.NEWEST, stats)[0]
+            copies = counting_copies(keys) if collapse else None
+            order = first_copies(ranking.top(ranking.total), copies)
+            counts = line_counts(snapshot, order, wanted)
+        return ConcordancePart(
+            ranking.key[order],
+            order,
+            keys[order],
+            counts,
+            ranking.total,
+            bool(wanted.terms or wanted.forms),
+            limits.partial,
+            limits.capped,
+        )
+
+    def concordance_lines(self, text: str, stats, docnums: list[int], counts: list[int]) -> list:
+        """Return the first count lines of each of these articles."""
+        _, snapshot = self.archive.opened()
+        wanted = wanted_of(snapshot, parse_query(text), stats)
+        known: dict = {}
+        return [
+            article_lines(snapshot, d, wanted, known)[:c]
+            for d, c in zip(docnums, counts, strict=True)
+        ]
 
     def trend_parts(
         self,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import IndexEmpty, InvalidPage, InvalidPageSize, NotSharded, ShardsDown
+from ..errors import IndexEmpty, InvalidPage, InvalidPageSize, ShardsDown
 from ..models import (
     ArticleView,
     Completion,
@@ -23,6 +23,7 @@ from ..models import (
     Sort,
     Stats,
 )
+from ..views.concordance import Concordance, ConcordanceSort
 from ..views.exporting import Export, export_metadata
 from ..views.periods import Period
 from ..views.querying import MAX_PER_PAGE
@@ -30,6 +31,7 @@ from ..views.related import FIELD as RELATED_FIELD
 from ..views.related import RELATED, Related, weighed_terms
 from ..views.tables import RESULT_COLUMNS
 from ..views.trends import Trends
+from . import analyses
 from .coordinator import Coordinator, Transport
 from .layout import shard_of
 from .merging import merge_tops
@@ -215,15 +217,45 @@ class ShardedArchive:
         """
 
         def counted(coordinator: Coordinator) -> Trends:
-            return coordinator.trends(
-                queries, filters or Filters(), period, collapse, whole, self.time_budget
+            return analyses.trends(
+                coordinator,
+                queries,
+                filters or Filters(),
+                period,
+                collapse,
+                whole,
+                self.time_budget,
             )
 
         return self._answer(counted)[0]
 
-    def concordance(self, *args, **kwargs):
-        """Refuse: the concordance is not read over shards yet."""
-        raise NotSharded("the concordance is not available on a sharded archive yet")
+    def concordance(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        sort: ConcordanceSort = ConcordanceSort.DATE,
+        collapse: bool = True,
+        page: int = 1,
+        per_page: int | None = None,
+    ) -> Concordance:
+        """Return a page of the occurrences of the query's words in context, over every shard.
+
+        :raises MissingQuery: if query holds no word to find.
+        """
+
+        def lines(coordinator: Coordinator) -> Concordance:
+            return analyses.concordance(
+                coordinator,
+                query,
+                filters or Filters(),
+                sort,
+                collapse,
+                page,
+                per_page,
+                self.time_budget,
+            )
+
+        return self._answer(lines)[0]
 
     def export_results(
         self, query: str = "", filters: Filters | None = None, sort: Sort = Sort.RELEVANCE
@@ -241,13 +273,18 @@ class ShardedArchive:
             documents = coordinator.version().documents
             if documents == 0:
                 raise IndexEmpty(f"{self.path}: the index holds no article")
-            return coordinator, documents, *coordinator.ordered(query, filters, sort)
+            return (
+                coordinator,
+                documents,
+                *analyses.export_order(coordinator, query, filters, sort),
+            )
 
         (coordinator, documents, order, scored), _ = self._answer(ordered)
         metadata = export_metadata(
             "results", documents, filters, query=query, sort=sort.value, matches=len(order)
         )
-        return Export("results", RESULT_COLUMNS, coordinator.rows(order, scored), metadata)
+        rows = analyses.export_rows(coordinator, order, scored)
+        return Export("results", RESULT_COLUMNS, rows, metadata)
 
     def close(self) -> None:
         """Forget the coordinators (the shards stay up for other clients)."""

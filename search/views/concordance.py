@@ -125,13 +125,13 @@ def compute_concordance(
     parsed = parse_query(text)
     if parsed.query is None:
         raise MissingQuery("no query to find in context")
-    wanted = _wanted(snapshot, parsed)
+    wanted = wanted_of(snapshot, parsed)
     if not wanted.terms and not wanted.forms:
         # Unknown words, or exclusions only: nothing can be shown in context.
         return Concordance(text, filters, sort, (), 0, 0, 0, page, per_page)
     ranking = select(snapshot, text, filters, Sort.NEWEST)
-    order = _first_copies(ranking.top(ranking.total), copies)
-    counts = _counts(snapshot, order, wanted)
+    order = first_copies(ranking.top(ranking.total), copies)
+    counts = line_counts(snapshot, order, wanted)
     order, counts = order[counts > 0], counts[counts > 0]
     first = (page - 1) * (per_page or 0)
     last = first + per_page if per_page else int(counts.sum())
@@ -155,17 +155,20 @@ def compute_concordance(
     )
 
 
-def _wanted(snapshot: Snapshot, parsed: Parsed) -> _Wanted:
-    """Return the stems and forms to show: a word quoted only asks for its written form."""
+def wanted_of(snapshot: Snapshot, parsed: Parsed, stats=None) -> _Wanted:
+    """Return the stems and forms to show: a word quoted only asks for its written form.
+
+    stats, a sharded archive's, expand prefixes as the whole archive does.
+    """
     quoted = set(analyze(" ".join(parsed.quoted))) - set(analyze(" ".join(parsed.words)))
     forms = exact_forms(parsed.quoted)
     joined = tuple(sorted(compounds(" ".join(parsed.words + parsed.quoted)).items()))
-    return _Wanted(frozenset(highlight_terms(snapshot, parsed) - quoted), forms, joined)
+    return _Wanted(frozenset(highlight_terms(snapshot, parsed, stats) - quoted), forms, joined)
 
 
-def _first_copies(ranked: np.ndarray, copies: Copies | None) -> np.ndarray:
+def first_copies(ranked: np.ndarray, copies: Copies | None) -> np.ndarray:
     """Return the ranked docnums without those whose duplicate ranks above them."""
-    if not copies:
+    if copies is None or not copies:
         return ranked
     groups = copies.group[ranked]
     _, firsts = np.unique(groups, return_index=True)
@@ -174,7 +177,7 @@ def _first_copies(ranked: np.ndarray, copies: Copies | None) -> np.ndarray:
     return ranked[keep]
 
 
-def _counts(snapshot: Snapshot, order: np.ndarray, wanted: _Wanted) -> np.ndarray:
+def line_counts(snapshot: Snapshot, order: np.ndarray, wanted: _Wanted) -> np.ndarray:
     """Return how many lines each article gives: from the postings, or its text for forms."""
     counts = stem_counts(snapshot, wanted.terms, dict(wanted.joined), order)
     if wanted.forms:
@@ -205,7 +208,7 @@ def _lines_between(
     for at in chosen.tolist():
         if over_time():
             break
-        found = _article_lines(snapshot, int(order[at]), wanted, known)[: int(counts[at])]
+        found = article_lines(snapshot, int(order[at]), wanted, known)[: int(counts[at])]
         begin = int(starts[at])
         lines.extend(found[max(0, first - begin) : max(0, last - begin)])
     return lines
@@ -223,8 +226,7 @@ def _sorted_lines(
     lines = _kept_for(snapshot, key, None)
     if lines is None:
         lines = _lines_between(snapshot, order, counts, wanted, 0, int(counts.sum()))
-        neighbour = _previous_word if sort is ConcordanceSort.PREVIOUS_WORD else _next_word
-        lines.sort(key=neighbour)
+        lines.sort(key=neighbour_of(sort))
         if not current().partial:
             _kept_for(snapshot, key, lines)
     return lines
@@ -242,7 +244,8 @@ def _kept_for(snapshot: Snapshot, key: tuple, default):
     return kept.get(key)
 
 
-def _article_lines(snapshot: Snapshot, docnum: int, wanted: _Wanted, known: dict) -> list[Line]:
+def article_lines(snapshot: Snapshot, docnum: int, wanted: _Wanted, known: dict) -> list[Line]:
+    """Return the lines of an article, in the order of its text."""
     fields = snapshot.searcher.stored_fields(docnum)
     about = (fields["id"], fields.get("title", ""), fields.get("published"))
     found = kwic(article_text(fields), set(wanted.terms), known=known, forms=wanted.forms)
@@ -282,6 +285,11 @@ def kwic(
         if end + width < len(text) and " " in right.strip():
             right = right[: right.rstrip().rindex(" ")]
         yield left.strip(), text[start:end], right.strip()
+
+
+def neighbour_of(sort: ConcordanceSort):
+    """Return the key that orders lines by the word before or after (not by date)."""
+    return _previous_word if sort is ConcordanceSort.PREVIOUS_WORD else _next_word
 
 
 def _next_word(line: Line) -> str:
