@@ -46,6 +46,7 @@ QUERIES = {
     "réunis à la salle des fêtes",
     "prefix": "cyber*",
     "phrase and exclusion": '"réforme des retraites" -grève',
+    "excluded prefix": "retraites -cyber*",
 }
 # Articles of data/ published again under another id (and, for some, in another shard).
 REPRISED = ("fouille-001", "fouille-010", "fouille-020", "fouille-030", "fouille-040")

@@ -11,7 +11,8 @@ Rounds, each a call to every shard at once (``shard.py``), and what crosses the 
    signatures (8 bytes per distinct title) and label spellings, once per version.
 2. ``score``: the archive's statistics go out; each shard scores its matches and returns its
    total, its best (key, docnum, cluster: 20 bytes each), the highlighted terms, the cluster
-   of each of its matches that has copies, and its facet counts by label key.
+   of each of its matches that has copies, its facet counts by label key, and the typed
+   words it does not know with its known words close to them (spelling suggestions).
 3. A question (``feeds_back``): the global best three titles' words go out, their title
    frequencies come back (``term_frequencies``); each shard returns its best title score
    among its matches (``feedback``), and adds the words' scores once the global best is
@@ -24,8 +25,11 @@ Rounds, each a call to every shard at once (``shard.py``), and what crosses the 
    page's stored fields and snippets) from the shards that hold them, and ``duplicates``
    (their copies' titles and dates) from every shard.
 
-A keyword query on the first page thus takes two rounds and the page's hits; a question
-five more; a sentence two more than a keyword query.
+So a one-word query takes ``frequencies``, ``score`` and ``hits`` (and ``duplicates`` when a
+hit has copies); a few keywords add ``refine``; a sentence, ``features`` and ``rescale``
+instead; a question adds ``term_frequencies``, ``feedback`` and ``add_feedback`` before its
+``refine``; a prefix, ``prefixes`` and ``term_frequencies`` first. Sorted by date, a search
+takes ``frequencies``, ``score`` and ``hits``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from ..ranking.ranker import (
     RESCORE_WINDOW,
     feeds_back,
     is_sentence,
+    prefixes,
     scored_entries,
     sentence_signals,
 )
@@ -165,7 +170,8 @@ class Coordinator:
     def statistics(self, text: str) -> SharedStatistics:
         """Return the archive's statistics for the query's terms (round 1)."""
         expansions: dict = {}
-        candidates = self.call("prefixes", text)
+        # Only the query itself may hold a prefix (its words' meanings are plain words).
+        candidates = self.call("prefixes", text) if prefixes(parse_query(text).query) else {}
         if any(candidates.values()):
             parts = list(candidates.values())
             terms = {(p[0], t) for part in parts for p, (found, _) in part.items() for t in found}

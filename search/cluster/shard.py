@@ -31,6 +31,7 @@ from ..ranking.query import Parsed, parse_query
 from ..ranking.ranker import (
     Ranking,
     first_ranking,
+    prefixes,
     raise_close_words,
     scored_entries,
     window_features,
@@ -99,10 +100,9 @@ class ShardSearch:
         _, snapshot = self.archive.opened()
         found = {}
         for parsed in _queries(snapshot, parse_query(text)):
-            for fieldname, prefix, is_prefix in scored_entries(parsed.query):
-                if is_prefix:
-                    limit = 2 * MAX_EXPANSIONS
-                    found[(fieldname, prefix)] = snapshot.expand(fieldname, prefix, limit)
+            for fieldname, prefix in prefixes(parsed.query):
+                limit = 2 * MAX_EXPANSIONS
+                found[(fieldname, prefix)] = snapshot.expand(fieldname, prefix, limit)
         return found
 
     def frequencies(self, text: str, expansions: dict) -> Frequencies:

@@ -294,6 +294,14 @@ def _matching(snapshot: Snapshot, query: wq.Query, stats: Statistics) -> np.ndar
     return found
 
 
+def prefixes(query: wq.Query | None) -> set[tuple[str, str]]:
+    """Return the (field, prefix) of every prefix of a query, excluded ones included."""
+    if query is None:
+        return set()
+    leaves = query.leaves() if not query.is_leaf() else [query]
+    return {(q.fieldname, q.text) for q in leaves if isinstance(q, wq.Prefix)}
+
+
 def scored_entries(query: wq.Query) -> set[tuple[str, str, bool]]:
     """Return the (field, term, is_prefix) of the query's words that count towards scores."""
     entries = set()
