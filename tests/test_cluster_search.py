@@ -269,6 +269,12 @@ def test_sharded_concordance_pages_equal_one_index(archives, query, sort):
     assert every[0] == every[1]
 
 
+@pytest.mark.parametrize("typed", ["cyb", "réforme des ret", "le maire de cas", "x", "zzz"])
+def test_sharded_completions_equal_one_index(archives, typed):
+    single, sharded = archives
+    assert sharded.complete(typed) == single.complete(typed)
+
+
 REAL_QUERIES = [
     "coronavirus",
     "gilets jaunes",

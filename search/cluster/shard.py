@@ -22,7 +22,7 @@ from ..analysis.french import index_terms as index_terms_of
 from ..archive import Archive
 from ..errors import ArticleNotFound
 from ..limits import request_limits
-from ..models import Article, ArticleView, Completion, Duplicate, Filters, Hit, Sort, Stats
+from ..models import Article, ArticleView, Duplicate, Filters, Hit, Sort, Stats
 from ..ranking.expansion import meanings
 from ..ranking.facets import FACET_FIELDS
 from ..ranking.feedback import feedback_scores
@@ -37,7 +37,7 @@ from ..ranking.ranker import (
     window_features,
 )
 from ..ranking.scoring import MAX_EXPANSIONS, index_terms, title_bm25
-from ..ranking.suggestions import close_words
+from ..ranking.suggestions import close_words, completing_titles, title_prefix, typed
 from ..store.clustering import record_stamp
 from ..store.schema import FORMS, TEXT_FIELDS
 from ..store.snapshot import Snapshot
@@ -302,9 +302,21 @@ class ShardSearch:
         _, snapshot = self.archive.opened()
         return tuple(i for i in self._members(snapshot).get(article_id, ()) if i != article_id)
 
-    def complete(self, text: str, limit: int) -> Completion:
-        """Return this shard's completions of what is being typed."""
-        return self.archive.complete(text, limit)
+    def expansion_candidates(self, asked: list[tuple[str, str, int]]) -> dict:
+        """Return this shard's most frequent terms for each (field, prefix, limit) asked."""
+        _, snapshot = self.archive.opened()
+        return {(f, prefix): snapshot.expand(f, prefix, 2 * limit) for f, prefix, limit in asked}
+
+    def completions(self, text: str, stats, limit: int) -> list[tuple[float, str, str]]:
+        """Return the titles here that best complete what is being typed: score, id, title."""
+        _, snapshot = self.archive.opened()
+        head, last = typed(text)
+        started = stats.expand("title", title_prefix(last), MAX_EXPANSIONS)[0]
+        best, scores = completing_titles(snapshot, head, started, limit, stats)
+        found = [snapshot.searcher.stored_fields(int(d)) for d in best]
+        return [
+            (float(s), f["id"], f.get("title", "")) for s, f in zip(scores, found, strict=True)
+        ]
 
     def result_rows(self, docnums: list[int], scores: list[float | None]) -> list[tuple]:
         """Return the exported rows of these articles (``tables.result_rows``)."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ..analysis.french import analyze
 from ..errors import IndexEmpty, InvalidPage, InvalidPageSize, ShardsDown
 from ..models import (
     ArticleView,
@@ -23,6 +24,8 @@ from ..models import (
     Sort,
     Stats,
 )
+from ..ranking.scoring import MAX_EXPANSIONS
+from ..ranking.suggestions import WORDS, title_prefix, typed
 from ..views.concordance import Concordance, ConcordanceSort
 from ..views.exporting import Export, export_metadata
 from ..views.periods import Period
@@ -35,7 +38,7 @@ from . import analyses
 from .coordinator import Coordinator, Transport
 from .layout import shard_of
 from .merging import merge_tops
-from .stats import combine_frequencies, shared_statistics
+from .stats import choose_expansions, combine_frequencies, shared_statistics
 
 
 class ShardedArchive:
@@ -159,11 +162,12 @@ class ShardedArchive:
         return self._answer(found)[0]
 
     def complete(self, text: str, limit: int = 6) -> Completion:
-        """Return completions of what is being typed, each shard's in turn."""
-        parts = self._answer(lambda c: list(c.call("complete", text, limit).values()))[0]
-        words = _interleaved([p.words for p in parts], limit)
-        titles = _interleaved([p.titles for p in parts], limit)
-        return Completion(text, tuple(words), tuple(titles))
+        """Return frequent words and titles that complete the last word typed, over every
+        shard, as one index would."""
+        head, last = typed(text)
+        if len(last) < 2:
+            return Completion(text, (), ())
+        return self._answer(lambda c: _completion(c, text, limit))[0]
 
     def stats(self) -> Stats:
         """Return what the shards that answer hold, together."""
@@ -345,14 +349,30 @@ def local_transport(shards: list) -> Transport:
     return call
 
 
-def _interleaved(lists: list[tuple], limit: int) -> list:
-    """Return the items of the lists taken in turn, each once, at most limit."""
-    found: dict = {}
-    for row in range(max((len(part) for part in lists), default=0)):
-        for part in lists:
-            if row < len(part):
-                found.setdefault(part[row], None)
-    return list(found)[:limit]
+def _completion(coordinator: Coordinator, text: str, limit: int) -> Completion:
+    """Return the completions of text: the archive's words and the best titles of every shard."""
+    head, last = typed(text)
+    words_key, titles_key = (WORDS, last), ("title", title_prefix(last))
+    asked = [(*words_key, limit), (*titles_key, MAX_EXPANSIONS)]
+    parts = list(coordinator.call("expansion_candidates", asked).values())
+    keys = {(f, t) for part in parts for (f, _), (terms, _) in part.items() for t in terms}
+    keys |= {("title", term) for term in analyze(head)}
+    counted = combine_frequencies(
+        list(coordinator.call("term_frequencies", sorted(keys)).values())
+    )
+    expansions = {}
+    for key, most in ((words_key, limit), (titles_key, MAX_EXPANSIONS)):
+        expansions |= choose_expansions([{key: part[key]} for part in parts], counted, most)
+    words = tuple(f"{head} {word}".strip() for word in expansions[words_key][0])
+    if not expansions[titles_key][0]:
+        return Completion(text, words, ())
+    stats = shared_statistics(coordinator.version(), counted, expansions)
+    found = coordinator.call("completions", text, stats, limit)
+    ranked = sorted(
+        ((score, n, i, pair) for n in sorted(found) for i, (score, *pair) in enumerate(found[n])),
+        key=lambda entry: (-entry[0], entry[1], entry[2]),
+    )
+    return Completion(text, words, tuple(tuple(pair) for *_, pair in ranked[:limit]))
 
 
 def related_among(candidates: list[tuple], limit: int) -> tuple[Related, ...]:

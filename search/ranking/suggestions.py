@@ -95,24 +95,43 @@ def _within(vocabulary: dict[tuple[str, int], list[str]], word: str, maxdist: in
     }
 
 
-def complete(snapshot: Snapshot, text: str, limit: int = 6) -> Completion:
-    """Return frequent words and titles that complete the last word typed."""
-    head, _, last = text.strip().rpartition(" ")
-    last = last.lower()
+def complete(snapshot: Snapshot, text: str, limit: int = 6, stats=None) -> Completion:
+    """Return frequent words and titles that complete the last word typed.
+
+    The collection's numbers come from stats (by default the snapshot's own).
+    """
+    stats = stats or snapshot.statistics
+    head, last = typed(text)
     if len(last) < 2:
         return Completion(text, (), ())
-    frequent, _ = snapshot.expand(WORDS, last, limit)
+    frequent, _ = stats.expand(WORDS, last, limit)
     words = tuple(f"{head} {word}".strip() for word in frequent)
-    prefix = stem(fold_accents(last)) if len(last) > 3 else fold_accents(last)
-    started = snapshot.expand("title", prefix, MAX_EXPANSIONS)[0]
+    started = stats.expand("title", title_prefix(last), MAX_EXPANSIONS)[0]
     if not started:
         return Completion(text, words, ())
-    # Titles holding every word before the last and a word the last one begins.
+    best, _ = completing_titles(snapshot, head, started, limit, stats)
+    stored = [snapshot.searcher.stored_fields(int(docnum)) for docnum in best]
+    return Completion(text, words, tuple((f["id"], f.get("title", "")) for f in stored))
+
+
+def typed(text: str) -> tuple[str, str]:
+    """Return the words typed before the last one, and the last one in lowercase."""
+    head, _, last = text.strip().rpartition(" ")
+    return head, last.lower()
+
+
+def title_prefix(last: str) -> str:
+    """Return the prefix of title terms that the last word typed begins."""
+    return stem(fold_accents(last)) if len(last) > 3 else fold_accents(last)
+
+
+def completing_titles(snapshot: Snapshot, head: str, started, limit: int, stats):
+    """Return the best titles holding every word of head and a started term, and scores."""
     held = [snapshot.holders("title", term) for term in analyze(head)]
     held.append(np.logical_or.reduce([snapshot.holders("title", t) for t in started]))
     entries = [("title", t, False) for t in [*analyze(head), *started]]
-    scores = np.where(np.logical_and.reduce(held) & snapshot.live, bm25(snapshot, entries), 0)
+    scores = bm25(snapshot, entries, False, stats)
+    scores = np.where(np.logical_and.reduce(held) & snapshot.live, scores, 0)
     best = np.flatnonzero(scores > 0)
     best = best[np.lexsort((best, -scores[best]))][:limit]
-    stored = [snapshot.searcher.stored_fields(int(docnum)) for docnum in best]
-    return Completion(text, words, tuple((f["id"], f.get("title", "")) for f in stored))
+    return best, scores[best]
