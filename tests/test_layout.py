@@ -19,6 +19,7 @@ LAYERS = [
     ("search.views",),
     ("search.archive",),
     ("search.evaluation",),
+    ("search.cluster",),
     ("search",),
     ("search.cli",),
 ]

@@ -26,19 +26,16 @@ FEEDBACK_WORDS: int | None = None
 
 
 def title_feedback(
-    snapshot: Snapshot, entries: set[Entry], matched: np.ndarray, scores: np.ndarray
+    snapshot: Snapshot, entries: set[Entry], window: np.ndarray, scores: np.ndarray
 ) -> np.ndarray:
-    """Return what the words of the best matches' titles add to every document's score."""
-    added = np.zeros(snapshot.size, dtype=np.float64)
-    if not len(matched):
-        return added
-    keys = scores[matched]
-    count = min(FEEDBACK_TITLES, len(keys))
-    chosen = np.argpartition(-keys, count - 1)[:count]
-    # Best first, ties in index order, as the result list has them.
-    best = matched[chosen[np.lexsort((matched[chosen], -keys[chosen]))]]
+    """Return what the words of the best titles add to each of the best matches (window).
+
+    The window is the best matches, best first; the feedback only reorders them, which
+    spares reading where every other title of the archive holds the words.
+    """
+    added = np.zeros(len(window), dtype=np.float64)
     words = set()
-    for docnum in best.tolist():
+    for docnum in window[:FEEDBACK_TITLES].tolist():
         words.update(analyze(snapshot.searcher.stored_fields(docnum).get("title") or ""))
     words -= {text for _, text, _ in entries}
     if FEEDBACK_WORDS is not None:
@@ -46,8 +43,8 @@ def title_feedback(
         words = sorted((w for w in words if held[w] > 1), key=held.get)[:FEEDBACK_WORDS]
     if not words:
         return added
-    found = title_bm25(snapshot, words)
-    highest = float(found[matched].max())
+    found = title_bm25(snapshot, words, window)
+    highest = float(found.max())
     if highest > 0:
-        added = FEEDBACK_WEIGHT * float(scores[best[0]]) * found / highest
+        added = FEEDBACK_WEIGHT * float(scores[window[0]]) * found / highest
     return added

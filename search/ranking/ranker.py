@@ -92,16 +92,19 @@ def rank(
         scores += meaning_scores(snapshot, expanded)
     held = coordination(snapshot, parsed.forms)
     scores *= 1 + held
+    ranking = Ranking(snapshot, candidates, matched, scores, scored=True)
     # Keywords are mostly the titles' own words already: feeding titles back would cost every
     # such query a second pass over the titles for nothing (docs/RELEVANCE.md).
-    if parsed.question and not is_passage(entries):
-        scores += title_feedback(snapshot, entries, matched, scores)
-    if len(parsed.groups) < 2:
-        return Ranking(snapshot, candidates, matched, scores, scored=True)
-    if over_time():
-        # Out of time: BM25F and coordination order the matches, unrefined.
-        return Ranking(snapshot, candidates, matched, scores, scored=True)
-    window = Ranking(snapshot, candidates, matched, scores, scored=True).top(RESCORE_WINDOW)
+    feedback = parsed.question and not is_passage(entries)
+    refine = len(parsed.groups) > 1 and not over_time()
+    if not (feedback or refine):
+        # Out of time, or a single word: BM25F and coordination order the matches.
+        return ranking
+    window = ranking.top(RESCORE_WINDOW)
+    if feedback:
+        scores[window] += title_feedback(snapshot, entries, window, scores)
+    if not refine:
+        return ranking
     # In a pasted passage consecutive words often come from different clauses, and how close
     # they stand in an article tells whether it repeats the passage's wording, which articles
     # on the same story do as much as the one sought (docs/RELEVANCE.md).
@@ -112,7 +115,7 @@ def rank(
             scores[docnum] *= 1 + weight * closeness
     if len(window) and len({text for _, text, _ in entries}) > SENTENCE_TERMS:
         scores[window] *= np.exp(sentence_signals(snapshot, parsed, entries, window, held))
-    return Ranking(snapshot, candidates, matched, scores, scored=True)
+    return ranking
 
 
 def proximity_weight(snapshot: Snapshot, parsed: Parsed) -> float:

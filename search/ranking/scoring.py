@@ -63,12 +63,22 @@ def bm25(snapshot: Snapshot, entries: Iterable[Entry], about: bool = False) -> n
     return scores
 
 
-def title_bm25(snapshot: Snapshot, words: Iterable[str]) -> np.ndarray:
-    """Return every document's BM25 for words in its title alone (0 if it holds none).
+def title_bm25(snapshot: Snapshot, words: Iterable[str], docnums: np.ndarray) -> np.ndarray:
+    """Return the documents' BM25 for words in their title alone (0 if it holds none).
 
-    Reads only the title's postings: the cost follows how many titles hold the words.
+    Reads only the titles' postings and scores only the given documents: the cost follows how
+    many titles hold the words, not the size of the archive.
     """
-    return _per_field(snapshot, [("title", word) for word in dict.fromkeys(words)], False)
+    scores = np.zeros(len(docnums), dtype=np.float64)
+    for word in dict.fromkeys(words):
+        found = snapshot.postings("title", word)
+        if not len(found.docs):
+            continue
+        rows, hit = found.rows(docnums)
+        if hit.any():
+            tf, norm = found.freqs[rows[hit]], _norm(snapshot, "title", docnums[hit])
+            scores[hit] += idf(snapshot.size, len(found.docs)) * tf * (K1 + 1) / (tf + K1 * norm)
+    return scores
 
 
 def is_passage(entries: Iterable[Entry]) -> bool:
