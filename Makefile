@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	touch $@ $(VENV)/.installed
 
 # Built once. The sample index is rebuilt when an older version of Fouille wrote it; any other
@@ -82,7 +82,7 @@ fmt: $(VENV)/.installed-test
 # record of files, duplicates, topics, view, writer lock; .fouille-*: one being replaced).
 clean:
 	rm -rf $(INDEX)/_MAIN_* $(INDEX)/MAIN_* $(INDEX)/MAIN.tmp $(INDEX)/*.seg \
-		$(INDEX)/fouille-* $(INDEX)/.fouille-*
+		$(INDEX)/fouille-* $(INDEX)/.fouille-* $(INDEX)/shard-[0-9]*
 
 # The index and the virtual environment: the next make installs everything again.
 distclean: clean
