@@ -9,6 +9,7 @@ articles and decides when every shard commits (``building.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -67,9 +68,14 @@ class ShardWriter:
             self.batch.cancel()
 
     def close(self) -> SegmentCounts:
-        """Release the shard and return the segments its commits wrote and merged."""
+        """Release the shard; return the segments its commits wrote and merged, and it holds."""
         self._held.close()
-        return self.batch.segments if self.batch is not None else SegmentCounts()
+        if self.batch is None:
+            return SegmentCounts()
+        counts = dataclasses.replace(self.batch.segments)
+        # Counted as well when no commit of this run changed the shard.
+        counts.held = len(self.batch.ix._segments())
+        return counts
 
 
 class LocalShards:
