@@ -197,6 +197,22 @@ def test_copies_in_two_shards_are_one_cluster_in_every_shard(tmp_path, folder):
     assert where[copies[0]["id"]] != where[copies[1]["id"]]
 
 
+def test_delete_removes_an_article_from_its_shard_and_the_shared_record(tmp_path, folder):
+    copies = copies_in_two_shards(4)
+    write_jsonl(folder / "copies.jsonl", copies)
+    ix = tmp_path / "ix"
+    index("--shards", "4", "--index", ix, folder)
+    result = CliRunner().invoke(cli, ["delete", "--index", str(ix), copies[1]["id"], "nul"])
+    assert "Deleted 1 article." in result.output
+    assert "no article has the id nul" in result.output
+    assert copies[1]["id"] not in held_once(ix) and len(held_once(ix)) == 73
+    for shard in shard_paths(ix, 4):
+        assert json.loads((shard / DUPLICATES).read_bytes())["clusters"] == []
+    # As in one index, it stays deleted until its file changes.
+    assert "Nothing to index: 73 articles from 3 files" in index("--index", ix, folder)
+    assert copies[1]["id"] not in held_once(ix)
+
+
 SPORT = "match stade équipe buteur entraîneur supporters championnat joueur arbitre vestiaire"
 MONEY = "bourse action banque taux inflation marché investisseur crédit dividende épargne"
 

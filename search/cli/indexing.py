@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .. import delete_articles
-from ..cluster.layout import MAX_SHARDS
+from ..cluster.layout import MAX_SHARDS, read_shards
 from ..store import topics as topic_space
 from ..store.indexing import BATCH_SIZE
 from ..wording import counted
@@ -299,7 +299,13 @@ def _print_topics(report) -> None:
 @reported
 def delete_command(ids, index_dir):
     """Remove articles by id."""
-    missing = delete_articles(index_dir, list(ids))
+    from ..cluster.building import delete_sharded
+
+    shards = read_shards(index_dir)
+    if shards is None:
+        missing = delete_articles(index_dir, list(ids))
+    else:
+        missing = delete_sharded(index_dir, shards, list(ids))
     click.echo(f"Deleted {counted(len(ids) - len(missing), 'article')}.")
     if missing:
         which = "the id" if len(missing) == 1 else "the ids:"

@@ -25,7 +25,7 @@ from ..errors import InvalidInput, ShardsMismatch
 from ..models import Article
 from ..store.indexing import BATCH_SIZE, committed_ids
 from ..store.lock import LOCK, writing
-from ..store.sources import clear_sources
+from ..store.sources import Sources, clear_sources
 from ..store.syncing import SyncPlan, SyncReport, check_sync, write_changes
 from ..store.writer import SegmentCounts
 from .derived import update_shared_derived
@@ -118,6 +118,22 @@ def apply_sharded(
         report.derive(update_shared_derived(plan.index_dir, folders, phase))
         report.shard_articles = [len(committed_ids(folder)) for folder in folders]
     return report
+
+
+def delete_sharded(index_dir: Path, shards: int, ids: list[str]) -> list[str]:
+    """Remove the articles with these ids from their shards; return the ids none held."""
+    folders = shard_paths(index_dir, shards)
+    with writing(index_dir):
+        sources = Sources.load(index_dir)
+        with LocalShards(folders, procs=1) as writers:
+            writers.wait([writers.call(shard, "open", False) for shard in range(shards)])
+            with ShardedBatch(writers, shards, len(ids) + 1) as batch:
+                missing = [article_id for article_id in ids if not batch.delete(article_id)]
+        # As for one index: a deleted article stays deleted until its file changes.
+        if sources.disown(ids):
+            sources.save()
+        update_shared_derived(index_dir, folders)
+    return missing
 
 
 def clear_layout(index_dir: Path) -> None:
