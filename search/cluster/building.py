@@ -49,9 +49,11 @@ def shard_count(index_dir: Path, shards: int | None, rebuild: bool = False) -> i
     :raises ShardsMismatch: if shards differs from the index's own without rebuild.
     :raises IndexIncompatible: if its description of the shards cannot be read.
     """
+    if shards is not None and rebuild:
+        return shards  # Whatever the index was, it is split again.
     recorded = read_shards(index_dir)
-    if shards is None or shards == recorded or rebuild:
-        return recorded if shards is None else shards
+    if shards is None or shards == recorded:
+        return recorded
     if recorded is not None:
         raise ShardsMismatch(
             f"{index_dir}: the index is split into {recorded} shards, not {shards}; run "
