@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -65,44 +66,68 @@ def update_shared_topics(
     return report
 
 
+@dataclass
+class _Shard:
+    """What a fit reads of one shard: its text postings, its live articles, its stems' places."""
+
+    folder: Path
+    texts: TextPostings
+    docnums: np.ndarray
+    fingerprints: np.ndarray
+    columns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def counts(self, docnums: np.ndarray, width: int) -> sparse.csr_matrix:
+        """Return the stem counts of docnums in the columns of the stems of every shard."""
+        found = self.texts.counts(docnums).tocoo()
+        return sparse.csr_matrix(
+            (found.data, (found.row, self.columns[found.col])), shape=(found.shape[0], width)
+        )
+
+
 def fit_across(folders: list[Path], readers: list, lives: list[dict[str, int]]) -> None:
     """Fit one space on a sample of all shards' live articles; write it into every shard."""
-    texts = [TextPostings(reader) for reader in readers]
-    stems = sorted(set().union(*(text.stems for text in texts)))
+    shards = [
+        _Shard(
+            folder,
+            TextPostings(reader),
+            np.fromiter(live.values(), dtype=np.int64, count=len(live)),
+            np.array(list(live), dtype=f"S{FINGERPRINT}"),
+        )
+        for folder, reader, live in zip(folders, readers, lives, strict=True)
+    ]
+    stems = sorted(set().union(*(shard.texts.stems for shard in shards)))
     column = {stem: number for number, stem in enumerate(stems)}
-    columns = [np.array([column[s] for s in text.stems], dtype=np.int64) for text in texts]
-    fingerprints = [np.array(list(live), dtype=f"S{FINGERPRINT}") for live in lives]
-    docnums = [np.fromiter(live.values(), dtype=np.int64, count=len(live)) for live in lives]
-    owners = np.repeat(np.arange(len(folders)), [len(f) for f in fingerprints])
-    starts = np.cumsum([0] + [len(f) for f in fingerprints])
-    chosen = sample_positions(np.concatenate(fingerprints), topic_space.SAMPLE)
-    counts = sparse.vstack(
-        [
-            _widened(text.counts(numbers[chosen[owners[chosen] == shard] - start]), cols, stems)
-            for shard, (text, numbers, cols, start) in enumerate(
-                zip(texts, docnums, columns, starts[:-1], strict=True)
-            )
-        ]
-    ).tocsr()
-    kept, idf, basis = basis_of(counts, topic_space.DIMENSIONS)
-    kept_stems = [stems[number] for number in kept.tolist()]
-    total = int(starts[-1])
-    space = write_space(folders[0], kept_stems, idf, basis, fitted=total)
-    for folder in folders[1:]:
+    for shard in shards:
+        shard.columns = np.array([column[s] for s in shard.texts.stems], dtype=np.int64)
+    kept, idf, basis = basis_of(_sample_counts(shards, len(stems)), topic_space.DIMENSIONS)
+    total = sum(len(shard.docnums) for shard in shards)
+    space = write_space(folders[0], [stems[n] for n in kept.tolist()], idf, basis, total)
+    for shard in shards[1:]:
         for name in (space, table_path(Path(space)).name):
-            shutil.copyfile(folders[0] / name, folder / name)
-    for folder, text, numbers, cols, prints in zip(
-        folders, texts, docnums, columns, fingerprints, strict=True
-    ):
+            shutil.copyfile(folders[0] / name, shard.folder / name)
+    for shard in shards:
         rows_file = new_name()
-        with RowWriter(folder, rows_file, 0, len(basis)) as rows:
+        with RowWriter(shard.folder, rows_file, 0, len(basis)) as rows:
             # In document order, a block reads only the segments that hold its articles.
-            order = np.argsort(numbers, kind="stable")
+            order = np.argsort(shard.docnums, kind="stable")
             for block in np.array_split(order, max(1, -(-len(order) // topic_space.BLOCK))):
                 if len(block):
-                    found = _widened(text.counts(numbers[block]), cols, stems)[:, kept]
-                    rows.append(prints[block], unit(weighted(found, idf) @ basis.T))
-        write_record(folder, Record(space, rows_file, rows.rows, len(basis)))
+                    found = shard.counts(shard.docnums[block], len(stems))[:, kept]
+                    rows.append(shard.fingerprints[block], unit(weighted(found, idf) @ basis.T))
+        write_record(shard.folder, Record(space, rows_file, rows.rows, len(basis)))
+
+
+def _sample_counts(shards: list[_Shard], width: int) -> sparse.csr_matrix:
+    """Return the stem counts of the articles one index of all shards' would fit on."""
+    sizes = [len(shard.fingerprints) for shard in shards]
+    owners = np.repeat(np.arange(len(shards)), sizes)
+    starts = np.cumsum([0, *sizes])
+    chosen = sample_positions(np.concatenate([s.fingerprints for s in shards]), topic_space.SAMPLE)
+    parts = [
+        shard.counts(shard.docnums[chosen[owners[chosen] == number] - starts[number]], width)
+        for number, shard in enumerate(shards)
+    ]
+    return sparse.vstack(parts).tocsr()
 
 
 def _fit_due(folders: list[Path], articles: int) -> bool:
@@ -112,11 +137,3 @@ def _fit_due(folders: list[Path], articles: int) -> bool:
         return True
     topics = topic_space.load_topics(folders[0])
     return topics is None or articles >= topic_space.GROWTH * topics.fitted
-
-
-def _widened(counts: sparse.csr_matrix, columns: np.ndarray, stems: list[str]):
-    """Return a shard's stem counts in the columns of the stems of every shard."""
-    found = counts.tocoo()
-    return sparse.csr_matrix(
-        (found.data, (found.row, columns[found.col])), shape=(found.shape[0], len(stems))
-    )
