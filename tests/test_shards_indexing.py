@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from conftest import ROOT, write_jsonl
 from search.cli import cli
 from search.cluster.layout import read_shards, shard_of, shard_paths
+from search.cluster.shard_writer import ShardWriter
 from search.store import topics as topic_space
 from search.store.clustering import SIDECAR as DUPLICATES
 from search.store.clustering import live_fingerprints
@@ -128,6 +129,28 @@ def test_article_moved_to_another_file_stays_in_its_one_shard(tmp_path, folder):
     (folder / "moved.jsonl").write_text(lines[0] + "\n", "utf-8")
     index("--index", ix, folder)
     assert len(held_once(ix)) == 72
+
+
+def test_run_stopped_between_two_shards_commits_is_completed_by_the_next(tmp_path, monkeypatch):
+    commit, calls = ShardWriter.commit, []
+
+    def fail_on_the_sixth(writer):
+        calls.append(writer.folder.name)
+        if len(calls) == 6:  # the second commit of every shard: shards 0 and 1 have it
+            raise KeyboardInterrupt
+        commit(writer)
+
+    monkeypatch.setattr(ShardWriter, "commit", fail_on_the_sixth)
+    ix = tmp_path / "ix"
+    stopped = CliRunner().invoke(
+        cli, ["index", "--shards", "4", "--batch-size", "20", "--index", str(ix), str(DATA)]
+    )
+    assert stopped.exit_code != 0 and 0 < len(held_once(ix)) < 72
+    monkeypatch.undo()
+    output = index("--index", ix, DATA)
+    assert "72 articles from 2 files" in output
+    assert len(held_once(ix)) == 72
+    assert "Nothing to index" in index("--index", ix, DATA)
 
 
 def test_another_shard_count_is_refused_until_rebuild_splits_again(tmp_path):
@@ -303,6 +326,9 @@ def test_indexing_without_cluster_never_imports_ray(tmp_path, split):
         "from search.cli import cli\n"
         f"args = ['index', *{split!r}, '--index', {str(tmp_path / 'ix')!r}, {str(DATA)!r}]\n"
         "assert CliRunner().invoke(cli, args).exit_code == 0\n"
+        "if not args[1:2] == ['--shards']:\n"
+        "    found = CliRunner().invoke(cli, ['search', 'retraites', '--index', args[-2]])\n"
+        "    assert found.exit_code == 0, found.output\n"
         "print('ray' in sys.modules)\n"
     )
     done = subprocess.run(
