@@ -17,8 +17,8 @@ from .. import (
     results_payload,
     stats_payload,
 )
+from ..cluster.inventory import shard_stats
 from ..cluster.layout import read_shards
-from ..cluster.stats import shard_stats
 from ..wording import counted
 from .base import cli, index_option, reported
 from .filtering import filter_options, filters_from, sort_option
