@@ -82,7 +82,7 @@ fmt: $(VENV)/.installed-test
 # record of files, duplicates, topics, view, writer lock; .fouille-*: one being replaced).
 clean:
 	rm -rf $(INDEX)/_MAIN_* $(INDEX)/MAIN_* $(INDEX)/MAIN.tmp $(INDEX)/*.seg \
-		$(INDEX)/fouille-* $(INDEX)/.fouille-*
+		$(INDEX)/fouille-* $(INDEX)/.fouille-* $(INDEX)/shard-[0-9]*
 
 # The index and the virtual environment: the next make installs everything again.
 distclean: clean

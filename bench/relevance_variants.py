@@ -398,6 +398,11 @@ VARIANTS = {
         f"on_base_feedback_words_{n}": functools.partial(setattr, feedback, "FEEDBACK_WORDS", n)
         for n in (3, 5, 8, 12)
     },
+    # How many of the best matches proximity, feedback and the sentence signals reorder.
+    **{
+        f"on_base_window_{n}": functools.partial(setattr, ranking, "RESCORE_WINDOW", n)
+        for n in (100, 300, 400)
+    },
     # The shipped expansions without the best titles' words fed back (what they cost at 360k).
     "on_base_no_title_feedback": lambda: setattr(
         ranking, "feedback_words", lambda snapshot, best, entries, stats: []

@@ -42,6 +42,14 @@ class DiskFull(FouilleError):
     """The disk holding the index has no space left; what was committed before is kept."""
 
 
+class ShardsMismatch(FouilleError):
+    """The shards asked for are not those the index is split into."""
+
+
+class ClusterUnavailable(FouilleError):
+    """The Ray cluster cannot be started or reached, or Ray is not installed."""
+
+
 class ArticleNotFound(FouilleError):
     """No article has the requested id."""
 

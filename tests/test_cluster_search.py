@@ -278,7 +278,9 @@ def test_sharded_completions_equal_one_index(archives, typed):
 REAL_QUERIES = [
     "coronavirus",
     "gilets jaunes",
-    "Qui est le nouveau ministre de l'Intérieur ?",
+    # Not "Qui est le nouveau ministre de l'Intérieur ?": two of its matches tie at the 200th
+    # place, and either may be the one refined (README: equal keys come shard by shard).
+    "Comment se protéger du virus ?",
     "élect*",
     "Le secrétaire d'Etat à la Fonction publique est visé par une enquête du parquet "
     "national financier pour avoir reçu deux lithographies en cadeau",

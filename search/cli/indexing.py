@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from .. import delete_articles
+from ..cluster.layout import MAX_SHARDS, read_shards
 from ..store import topics as topic_space
 from ..store.indexing import BATCH_SIZE
 from ..wording import counted
@@ -46,9 +48,29 @@ BAR_DELAY = 0.5
     show_default="the number of cores",
     help="Processes that analyse and write articles (1: all in this one).",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1, max=MAX_SHARDS),
+    help="Split the index into N shards (recorded: later runs keep N).",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Write the shards on a Ray cluster: 'local' starts one, else the address of one.",
+)
 @reported
 def index_command(
-    paths, index_dir, rebuild, skip_invalid, prune, watch, interval, batch_size, procs
+    paths,
+    index_dir,
+    rebuild,
+    skip_invalid,
+    prune,
+    watch,
+    interval,
+    batch_size,
+    procs,
+    shards,
+    cluster,
 ):
     """Index articles from JSONL, JSON, CSV, HTML, RSS/Atom or text files, feed URLs, folders.
 
@@ -56,16 +78,26 @@ def index_command(
     """
     from tqdm import tqdm
 
+    from ..cluster.building import apply_sharded, check_sharded, shard_count
     from ..store.syncing import apply_sync, check_sync
 
     if interval is not None and not watch:
         raise click.UsageError("--interval only applies with --watch")
+    shards = shard_count(index_dir, shards, rebuild)
+    if cluster is not None and shards is None:
+        raise click.UsageError("--cluster writes shards: give --shards N")
     if watch:
+        if shards is not None:
+            raise click.UsageError("--watch does not work on an index split into shards yet")
         options = {"rebuild": rebuild, "prune": prune, "batch_size": batch_size, "procs": procs}
         _watch(index_dir, list(paths), 30.0 if interval is None else interval, options)
         return
     click.echo(f"Checking {', '.join(map(str, paths))} …", err=True)
-    plan = check_sync(index_dir, list(paths), rebuild=rebuild)
+    if shards is None:
+        plan, apply = check_sync(index_dir, list(paths), rebuild=rebuild), apply_sync
+    else:
+        plan = check_sharded(index_dir, list(paths), shards, rebuild=rebuild)
+        apply = functools.partial(apply_sharded, shards=shards, cluster=cluster)
     _print_passed_over(plan.passed_over)
     # No bar for a run with no article to read, nor before reading takes a while: it would
     # stand at 0 for nothing.
@@ -78,7 +110,7 @@ def index_command(
         delay=BAR_DELAY,
     )
     with bar, Steps(bar) as steps:
-        report = apply_sync(
+        report = apply(
             plan,
             prune=prune,
             skip_invalid=skip_invalid,
@@ -88,6 +120,13 @@ def index_command(
             phase=steps,
         )
     _print_sync(report, index_dir)
+    if shards is not None:
+        _print_shards(report.shard_articles)
+
+
+def _print_shards(counts: list[int]) -> None:
+    held = ", ".join(f"shard-{n:02d}: {count:,}" for n, count in enumerate(counts))
+    click.echo(f"Shards: {len(counts)} ({held} {'article' if counts == [1] else 'articles'}).")
 
 
 def _watch(index_dir: Path, paths: list[Path], interval: float, options: dict) -> None:
@@ -260,7 +299,13 @@ def _print_topics(report) -> None:
 @reported
 def delete_command(ids, index_dir):
     """Remove articles by id."""
-    missing = delete_articles(index_dir, list(ids))
+    from ..cluster.building import delete_sharded
+
+    shards = read_shards(index_dir)
+    if shards is None:
+        missing = delete_articles(index_dir, list(ids))
+    else:
+        missing = delete_sharded(index_dir, shards, list(ids))
     click.echo(f"Deleted {counted(len(ids) - len(missing), 'article')}.")
     if missing:
         which = "the id" if len(missing) == 1 else "the ids:"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import click
 
@@ -16,6 +17,8 @@ from .. import (
     results_payload,
     stats_payload,
 )
+from ..cluster.inventory import shard_stats
+from ..cluster.layout import read_shards
 from ..wording import counted
 from .base import cli, index_option, reported
 from .filtering import filter_options, filters_from, sort_option
@@ -79,15 +82,25 @@ def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json,
 @reported
 def stats_command(index_dir, as_json):
     """Show what the index holds."""
-    stats = Archive(index_dir).stats()
+    shards = read_shards(index_dir)
+    if shards is None:
+        stats, parts = Archive(index_dir).stats(), []
+    else:
+        stats, parts = shard_stats(index_dir, shards)
     if as_json:
-        click.echo(json.dumps(stats_payload(stats), ensure_ascii=False, indent=2))
+        payload = stats_payload(stats)
+        if parts:
+            payload["shards"] = [{"path": p.path, "documents": p.documents} for p in parts]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     span = "no dates"
     if stats.first_published and stats.last_published:
         span = f"{stats.first_published:%Y-%m-%d} to {stats.last_published:%Y-%m-%d}"
     click.echo(f"Index:       {stats.path}")
     click.echo(f"Articles:    {stats.documents:,}")
+    if parts:
+        held = ", ".join(f"{Path(p.path).name}: {p.documents:,}" for p in parts)
+        click.echo(f"Shards:      {len(parts)} ({held})")
     click.echo(f"Published:   {span}")
     click.echo(f"Size:        {stats.size_bytes / 1e6:.1f} MB")
     click.echo(f"Last update: {stats.last_update:%Y-%m-%d %H:%M}" if stats.last_update else "")

@@ -13,14 +13,15 @@ Rounds, each a call to every shard at once (``shard.py``), and what crosses the 
    total, its best (key, docnum, cluster: 20 bytes each), the highlighted terms, the cluster
    of each of its matches that has copies, its facet counts by label key, and the typed
    words it does not know with its known words close to them (spelling suggestions).
-3. A question (``feeds_back``): the global best three titles' words go out, their title
-   frequencies come back (``term_frequencies``); each shard returns its best title score
-   among its matches (``feedback``), and adds the words' scores once the global best is
-   known (``add_feedback``).
-4. A query of two words or more: the global window of the 200 best goes out, each shard's
-   part to it; each raises its part by proximity (``refine``); for a sentence, each returns
-   its part's features (``features``), whose signals are worked out over the whole window
-   and sent back (``rescale``).
+3. A question (``feeds_back``): the words of the titles of the global window's best three
+   (the 200 best over every shard) go out, their title frequencies come back
+   (``term_frequencies``); each shard returns the title scores of its part of the window
+   (``feedback``), and adds the words' scores once their best over the window is known
+   (``add_feedback``).
+4. A query of two words or more: each shard's part of the same window goes to it; each raises
+   its part by proximity (``refine``); for a sentence, each returns its part's features
+   (``features``), whose signals are worked out over the whole window and sent back
+   (``rescale``).
 5. ``top``, when folding duplicates needs more than each shard's best; then ``hits`` (the
    page's stored fields and snippets) from the shards that hold them, and ``duplicates``
    (their copies' titles and dates) from every shard.
@@ -28,7 +29,8 @@ Rounds, each a call to every shard at once (``shard.py``), and what crosses the 
 So a one-word query takes ``frequencies``, ``score`` and ``hits`` (and ``duplicates`` when a
 hit has copies); a few keywords add ``refine``; a sentence, ``features`` and ``rescale``
 instead; a question adds ``term_frequencies``, ``feedback`` and ``add_feedback`` before its
-``refine``; a prefix, ``prefixes`` and ``term_frequencies`` first. Sorted by date, a search
+``refine`` (or ``top``, for a question of one word); a prefix, ``prefixes`` and
+``term_frequencies`` first. Sorted by date, a search
 takes ``frequencies``, ``score`` and ``hits``.
 """
 
@@ -145,19 +147,24 @@ class Coordinator:
         relevance = sort is Sort.RELEVANCE and parsed.query is not None
         feeds = relevance and feeds_back(parsed, entries)
         refines = relevance and len(parsed.groups) >= 2
-        first = FEEDBACK_TITLES if feeds else RESCORE_WINDOW if refines else count
+        first = RESCORE_WINDOW if feeds or refines else count
         stats = self.statistics(text)
         token = uuid.uuid4().hex
         scored = self.call(
             "score", token, text, filters, sort, stats, first, feeds, collapse, left(deadline)
         )
         query = _Query(token, parsed, entries, stats, scored, deadline)
-        want = max(RESCORE_WINDOW, count) if refines else count
         tops = {n: s.top for n, s in scored.items()}
-        if feeds:
-            tops = self._feedback(query, tops, want)
-        if refines and not _late(deadline) and not any(t.partial for t in tops.values()):
-            tops = self._refine(query, tops, count)
+        # As one index: refined unless out of time, looked at before the feedback.
+        refines = refines and not _late(deadline) and not any(t.partial for t in tops.values())
+        if feeds or refines:
+            window = merge_tops(tops)[:RESCORE_WINDOW]
+            if feeds:
+                self._feedback(query, tops, window)
+            if refines:
+                tops = self._refine(query, window, count)
+            else:
+                tops = self.call("top", token, count)
         query.scored = {n: replace(s, top=tops[n]) for n, s in scored.items()}
         return query
 
@@ -184,30 +191,29 @@ class Coordinator:
         frequencies = combine_frequencies(list(found.values()))
         return shared_statistics(self.version(), frequencies, expansions)
 
-    def _feedback(self, query: _Query, tops: dict[int, Top], want: int) -> dict[int, Top]:
-        """Feed the global best titles' words back into a question (round 3)."""
-        best = merge_tops(tops)[:FEEDBACK_TITLES]
-        if not len(best):
-            return self.call("top", query.token, want)
+    def _feedback(self, query: _Query, tops: dict[int, Top], window: Merged) -> None:
+        """Feed the words of the global best titles back into the window's scores."""
         words = set()
-        for shard, row in best.places():
+        for shard, row in window[:FEEDBACK_TITLES].places():
             words.update(tops[shard].words[row])
         words -= {text for _, text, _ in query.entries}
         if not words:
-            return self.call("top", query.token, want)
+            return
         keys = [("title", w) for w in words]
         found = combine_frequencies(list(self.call("term_frequencies", keys).values()))
         stats = query.stats.with_terms(found.frequencies, found.totals)
         chosen = chosen_words(words, stats)
         if not chosen:
-            return self.call("top", query.token, want)
-        highest = [h for h in self.call("feedback", query.token, chosen, stats).values()]
-        highest = max(h for h in highest if h is not None)
-        return self.call("add_feedback", query.token, float(best.keys[0]), highest, want)
+            return
+        parts = window.by_shard(self.shards)
+        held = {n: (query.token, parts[n], chosen, stats) for n in self.shards if len(parts[n])}
+        scores = self.call("feedback", per_shard=held)
+        highest = max(float(found.max()) for found in scores.values())
+        first = float(window.keys[0])
+        self.call("add_feedback", per_shard={n: (query.token, first, highest) for n in held})
 
-    def _refine(self, query: _Query, tops: dict[int, Top], count: int) -> dict[int, Top]:
+    def _refine(self, query: _Query, window: Merged, count: int) -> dict[int, Top]:
         """Raise the global window of best matches by proximity and sentence signals."""
-        window = merge_tops(tops)[:RESCORE_WINDOW]
         parts = window.by_shard(self.shards)
         if not (len(window) and is_sentence(query.entries)):
             per_shard = {n: (query.token, parts[n], count) for n in self.shards}

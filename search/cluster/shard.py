@@ -25,7 +25,7 @@ from ..limits import request_limits
 from ..models import Article, ArticleView, Duplicate, Filters, Hit, Sort, Stats
 from ..ranking.expansion import meanings
 from ..ranking.facets import FACET_FIELDS
-from ..ranking.feedback import feedback_scores
+from ..ranking.feedback import FEEDBACK_TITLES, feedback_scores
 from ..ranking.filtering import combine, filter_masks
 from ..ranking.query import Parsed, parse_query
 from ..ranking.ranker import (
@@ -67,6 +67,7 @@ class _State:
     keys: np.ndarray
     deadline: float | None
     found: np.ndarray | None = None
+    window: np.ndarray | None = None
     partial: bool = False
     capped: bool = False
 
@@ -181,7 +182,7 @@ class ShardSearch:
     ) -> Scored:
         """Rank this shard's matches by the archive's statistics; return its first best.
 
-        With words, also the analysed title words of each of the best; with collapse, the
+        With words, also the analysed title words of the first few; with collapse, the
         clusters of duplicates, to fold.
         """
         _, snapshot = self.archive.opened()
@@ -207,19 +208,21 @@ class ShardSearch:
             {} if state.partial else close_words(snapshot, parsed),
         )
 
-    def feedback(self, token: str, words: list[str], stats: SharedStatistics) -> float | None:
-        """Score the titles for the fed-back words; return the best among the matches."""
+    def feedback(
+        self, token: str, window: np.ndarray, words: list[str], stats: SharedStatistics
+    ) -> np.ndarray:
+        """Score the titles of the window's articles (this shard's part) for the fed-back
+        words; return their scores."""
         state = self._states[token]
         with self._limits(state):
-            state.found = title_bm25(state.ranking.snapshot, words, stats)
-        matched = state.ranking.matched
-        return float(state.found[matched].max()) if len(matched) else None
+            state.found = title_bm25(state.ranking.snapshot, words, window, stats)
+        state.window = window
+        return state.found
 
-    def add_feedback(self, token: str, first: float, highest: float, count: int) -> Top:
-        """Add the fed-back words' title scores; return the best count matches."""
+    def add_feedback(self, token: str, first: float, highest: float) -> None:
+        """Add the fed-back words' title scores to the window's (``feedback_scores``)."""
         state = self._states[token]
-        state.ranking.key[:] += feedback_scores(state.found, first, highest)
-        return self._top(state, count)
+        state.ranking.key[state.window] += feedback_scores(state.found, first, highest)
 
     def refine(self, token: str, window: np.ndarray, count: int) -> Top:
         """Raise the window's articles (this shard's part) by proximity; return the best."""
@@ -396,9 +399,10 @@ class ShardSearch:
         searcher = ranking.snapshot.searcher
         titles = ()
         if words:
+            # Only the best few can be among the archive's best, whose titles are fed back.
             titles = tuple(
                 tuple(analyze(searcher.stored_fields(d).get("title") or ""))
-                for d in docnums.tolist()
+                for d in docnums[:FEEDBACK_TITLES].tolist()
             )
         return Top(
             ranking.key[docnums].astype(np.float64),

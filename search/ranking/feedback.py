@@ -25,13 +25,15 @@ FEEDBACK_WEIGHT = 0.1
 FEEDBACK_WORDS: int | None = None
 
 
-def feedback_words(snapshot: Snapshot, best: np.ndarray, entries: set[Entry], stats) -> list[str]:
-    """Return the words of the best matches' titles (docnums, best first) to search titles for.
+def feedback_words(
+    snapshot: Snapshot, window: np.ndarray, entries: set[Entry], stats
+) -> list[str]:
+    """Return the words of the best matches' titles (the window, best first) to search for.
 
     In order, so that their scores add up alike in every process.
     """
     words = set()
-    for docnum in best.tolist():
+    for docnum in window[:FEEDBACK_TITLES].tolist():
         words.update(analyze(snapshot.searcher.stored_fields(docnum).get("title") or ""))
     return chosen_words(words - {text for _, text, _ in entries}, stats)
 
@@ -45,9 +47,11 @@ def chosen_words(words: set[str], stats) -> list[str]:
 
 
 def feedback_scores(found: np.ndarray, first: float, highest: float) -> np.ndarray:
-    """Return what the words' title scores (found) add to every document's score.
+    """Return what the words' title scores (found, over the window) add to the window's.
 
-    first is the best match's score; highest, the best title score among the matches.
+    first is the best match's score; highest, the best title score in the window. The
+    feedback only reorders the best matches, which spares reading where every other title of
+    the archive holds the words.
     """
     if highest > 0:
         return FEEDBACK_WEIGHT * first * found / highest

@@ -23,7 +23,7 @@ from ..models import Sort
 from ..store.snapshot import NO_DATE, Snapshot
 from ..store.statistics import Statistics
 from .expansion import WEIGHT, meanings
-from .feedback import FEEDBACK_TITLES, feedback_scores, feedback_words
+from .feedback import feedback_scores, feedback_words
 from .query import Parsed
 from .scoring import bm25, coordination, expansions, is_passage, likelihood, title_bm25
 
@@ -95,18 +95,20 @@ def rank(
     ranking, entries, held = first_ranking(snapshot, parsed, allowed, sort, stats)
     if not ranking.scored:
         return ranking
-    scores, matched = ranking.key, ranking.matched
-    if feeds_back(parsed, entries):
-        best = ranking.top(FEEDBACK_TITLES)
-        words = feedback_words(snapshot, best, entries, stats)
-        if words:
-            found = title_bm25(snapshot, words, stats)
-            highest = float(found[matched].max())
-            scores += feedback_scores(found, float(scores[best[0]]), highest)
-    if len(parsed.groups) < 2 or over_time():
-        # Out of time: BM25F and coordination order the matches, unrefined.
+    scores = ranking.key
+    feedback = feeds_back(parsed, entries)
+    refine = len(parsed.groups) > 1 and not over_time()
+    if not (feedback or refine):
+        # Out of time, or a single word: BM25F and coordination order the matches.
         return ranking
     window = ranking.top(RESCORE_WINDOW)
+    if feedback:
+        words = feedback_words(snapshot, window, entries, stats)
+        if words:
+            found = title_bm25(snapshot, words, window, stats)
+            scores[window] += feedback_scores(found, float(scores[window[0]]), float(found.max()))
+    if not refine:
+        return ranking
     raise_close_words(snapshot, parsed, entries, window, scores, stats)
     if len(window) and is_sentence(entries):
         found = window_features(snapshot, parsed, entries, window, held, stats)

@@ -73,14 +73,25 @@ def bm25(
 
 
 def title_bm25(
-    snapshot: Snapshot, words: Iterable[str], stats: Statistics | None = None
+    snapshot: Snapshot, words: Iterable[str], docnums: np.ndarray, stats: Statistics | None = None
 ) -> np.ndarray:
-    """Return every document's BM25 for words in its title alone (0 if it holds none).
+    """Return the documents' BM25 for words in their title alone (0 if it holds none).
 
-    Reads only the title's postings: the cost follows how many titles hold the words.
+    Reads only the titles' postings and scores only the given documents: the cost follows how
+    many titles hold the words, not the size of the archive.
     """
-    terms = [("title", word) for word in dict.fromkeys(words)]
-    return _per_field(snapshot, stats or snapshot.statistics, terms, False)
+    stats = stats or snapshot.statistics
+    scores = np.zeros(len(docnums), dtype=np.float64)
+    for word in dict.fromkeys(words):
+        found = snapshot.postings("title", word)
+        if not len(found.docs):
+            continue
+        rows, hit = found.rows(docnums)
+        if hit.any():
+            tf, norm = found.freqs[rows[hit]], _norm(snapshot, stats, "title", docnums[hit])
+            weight = idf(stats.documents, stats.frequency("title", word))
+            scores[hit] += weight * tf * (K1 + 1) / (tf + K1 * norm)
+    return scores
 
 
 def is_passage(entries: Iterable[Entry]) -> bool:

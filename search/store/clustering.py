@@ -18,6 +18,7 @@ import base64
 import json
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +81,28 @@ def update_duplicates(
     :raises IndexIncompatible: if the index cannot be read.
     :raises DuplicatesUnreadable: if its record of duplicates cannot be read.
     """
+    return update_shared_duplicates([index_dir], begin)
+
+
+def update_shared_duplicates(
+    index_dirs: list[Path | str], begin: Callable[[int], None] | None = None
+) -> DuplicateReport:
+    """Bring one record of duplicates over the articles of all the indexes up to date in each.
+
+    The shards of a sharded index each hold the record of them all, read from the first:
+    a cluster may span shards. The caller holds their locks.
+    """
     started = time.perf_counter()
-    path = Path(index_dir) / SIDECAR
-    entries, groups, current = _read(path)
-    with open_index(Path(index_dir)).searcher() as searcher:
-        segments = reader_segments(searcher.reader())
+    paths = [Path(index_dir) / SIDECAR for index_dir in index_dirs]
+    entries, groups, current = _read(paths[0])
+    with ExitStack() as searchers:
+        segments = [
+            found
+            for index_dir in index_dirs
+            for found in reader_segments(
+                searchers.enter_context(open_index(Path(index_dir)).searcher()).reader()
+            )
+        ]
         live = _live(segments)
         gone = [i for i, entry in entries.items() if entry.fingerprint not in live]
         for article_id in gone:
@@ -93,15 +111,16 @@ def update_duplicates(
         new = [place for fingerprint, place in live.items() if fingerprint not in known]
         for data, docnum in new:
             entries[data.ids[docnum]] = _entry_of(data, docnum)
-    if new or gone or not current:
+    if new or gone or not current or not _alike(paths):
         if begin:
             begin(len(new) + len(gone))
         try:
             groups = _cluster(entries)
         except ValueError as error:
             # Only a signature read from the record can be malformed (bad base64, wrong size).
-            raise _unreadable(path, error) from None
-        _write(path, entries, groups)
+            raise _unreadable(paths[0], error) from None
+        for path in paths:
+            _write(path, entries, groups)
     return DuplicateReport(
         articles=len(entries),
         signed=len(new),
@@ -180,6 +199,18 @@ def _live(segments, numbers: bool = False) -> dict:
             if not segment.is_deleted(docnum):
                 found[fingerprint] = (base if numbers else data, docnum)
     return found
+
+
+def _alike(paths: list[Path]) -> bool:
+    """Tell whether every copy of the record holds the same bytes as the first."""
+    # A run may have stopped between writing two copies.
+    if len(paths) == 1:
+        return True
+    try:
+        first = paths[0].read_bytes()
+        return all(path.read_bytes() == first for path in paths[1:])
+    except OSError:
+        return False
 
 
 def _entry_of(data, docnum: int) -> _Entry:

@@ -53,7 +53,12 @@ def add_definitions(index_dir: Path | str, found: Counter) -> None:
     for (acronym, words), count in found.items():
         meanings = counts.setdefault(acronym, {})
         meanings[words] = meanings.get(words, 0) + count
-    with replacing(path) as out:
+    write_counts(index_dir, counts)
+
+
+def write_counts(index_dir: Path | str, counts: Counts) -> None:
+    """Replace the index's file of definitions with these article counts."""
+    with replacing(Path(index_dir) / SIDECAR) as out:
         json.dump({"format": FORMAT, "acronyms": counts}, out, ensure_ascii=False)
 
 

@@ -293,7 +293,8 @@ class Batch:
     on_commit is called after each commit, once the changes written so far are on disk.
     With procs above 1, each commit's articles are analysed and written by that many
     processes, each adding its own segment to the index; the processes last as long as the
-    batch writer, so that what they learn of the vocabulary serves every commit.
+    batch writer, so that what they learn of the vocabulary serves every commit. A pool
+    given (the shards of one index share theirs) is left running for its owner.
     """
 
     def __init__(
@@ -302,10 +303,12 @@ class Batch:
         batch_size: int,
         on_commit: Callable[[], None] | None = None,
         procs: int = 1,
+        pool: ProcessPoolExecutor | None = None,
     ):
         self.ix, self.batch_size, self.on_commit = ix, batch_size, on_commit
         self.procs = procs
-        self.pending, self.writer, self.pool = 0, None, None
+        self.pending, self.writer, self.pool = 0, None, pool
+        self._owns_pool = pool is None
         # Changes committed by this batch writer, for the message should the disk fill up.
         self.committed = 0
         self.segments = SegmentCounts()
@@ -335,7 +338,7 @@ class Batch:
             else:
                 self.cancel()
         finally:
-            if self.pool is not None:
+            if self.pool is not None and self._owns_pool:
                 self.pool.shutdown(cancel_futures=True)
 
     def commit(self, phase: Callable[[str, int], None] | None = None) -> None:
@@ -378,12 +381,7 @@ class Batch:
     def _open(self) -> SegmentWriter:
         if self.writer is None:
             if self.procs > 1 and self.pool is None:
-                self.pool = ProcessPoolExecutor(
-                    self.procs,
-                    mp_context=_WORKERS,
-                    initializer=_end_with,
-                    initargs=(os.getpid(),),
-                )
+                self.pool = worker_pool(self.procs)
             self.writer = SegmentWriter(self.ix, self.pool, self.procs)
         return self.writer
 
@@ -391,6 +389,13 @@ class Batch:
         self.pending += 1
         if self.pending >= self.batch_size:
             self.commit()
+
+
+def worker_pool(procs: int) -> ProcessPoolExecutor:
+    """Return a pool of procs processes that analyse and write parts of a batch."""
+    return ProcessPoolExecutor(
+        procs, mp_context=_WORKERS, initializer=_end_with, initargs=(os.getpid(),)
+    )
 
 
 def _end_with(parent: int) -> None:

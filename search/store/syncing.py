@@ -101,8 +101,16 @@ class WatchReport:
         self.skipped += len(report.skipped)
 
 
-def check_sync(index_dir: Path, paths: list[Path | str], *, rebuild: bool = False) -> SyncPlan:
+def check_sync(
+    index_dir: Path,
+    paths: list[Path | str],
+    *,
+    rebuild: bool = False,
+    held: Callable[[Path], set[str]] = committed_ids,
+) -> SyncPlan:
     """Find the new and changed files under paths and check their records.
+
+    held gives the ids of the articles the index holds (a sharded index: all its shards').
 
     :raises UnsupportedInput: for a missing path or an unknown format.
     :raises IndexIncompatible: if the index's record of files cannot be read.
@@ -112,7 +120,7 @@ def check_sync(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
     plan = SyncPlan(Path(index_dir), sources, rebuild, passed_over)
     if not rebuild:
         # The segments are the truth: a record naming articles they lack is made to follow.
-        plan.stale = sources.keep_held(committed_ids(Path(index_dir)))
+        plan.stale = sources.keep_held(held(Path(index_dir)))
     for file in files:
         _classify(plan, file)
     seen = dict(plan.known)
@@ -154,15 +162,33 @@ def apply_sync(
 
 def _apply(plan: SyncPlan, prune, batch_size, procs, progress, phase=None) -> SyncReport:
     started = time.perf_counter()
+    ix = fresh_index(plan.index_dir) if plan.rebuild else open_or_create_index(plan.index_dir)
+    discard_uncommitted(ix)
+    with ix.searcher() as searcher:
+        batch = Batch(ix, batch_size, procs=procs)
+        report = write_changes(plan, batch, Committed(searcher), prune, progress, phase)
+    report.seconds = time.perf_counter() - started
+    report.derive(update_derived(plan.index_dir, phase))
+    return report
+
+
+def write_changes(
+    plan: SyncPlan,
+    batch: Batch,
+    committed: Committed,
+    prune: bool = False,
+    progress: Callable[[int], None] | None = None,
+    phase: Callable[[str, int], None] | None = None,
+) -> SyncReport:
+    """Write a checked plan's changes through batch, recording each file once committed.
+
+    batch is entered here and committed at the end; committed tells what the index held.
+    """
     report = _new_report(plan)
     # Files are recorded only once a commit holds all they gave: see _remember.
     done: list[tuple[str, SourceFile | None]] = list(plan.touched.items())
-    ix = fresh_index(plan.index_dir) if plan.rebuild else open_or_create_index(plan.index_dir)
-    discard_uncommitted(ix)
-    remember = functools.partial(_remember, plan.sources, done)
-    batch = Batch(ix, batch_size, on_commit=remember, procs=procs)
-    with ix.searcher() as searcher, batch:
-        committed = Committed(searcher)
+    batch.on_commit = functools.partial(_remember, plan.sources, done)
+    with batch:
         seen = dict(plan.known)
         for file in plan.read:
             _sync_file(plan, file, batch, committed, seen, report, done, progress)
@@ -170,8 +196,6 @@ def _apply(plan: SyncPlan, prune, batch_size, procs, progress, phase=None) -> Sy
         batch.commit(phase)
     _remember(plan.sources, done)
     report.segments = batch.segments
-    report.seconds = time.perf_counter() - started
-    report.derive(update_derived(plan.index_dir, phase))
     return report
 
 

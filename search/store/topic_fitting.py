@@ -99,11 +99,16 @@ def fit_basis(texts: TextPostings, sample: np.ndarray, dimensions: int) -> tuple
 
     The basis (topics × kept columns, float32) has at most dimensions topics.
     """
-    counts = texts.counts(sample)
+    return basis_of(texts.counts(sample), dimensions)
+
+
+def basis_of(counts: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, ...]:
+    """Return the columns a space fitted on these articles' stem counts keeps, idf, basis."""
     frequency = np.diff(counts.tocsc().indptr)
+    articles = counts.shape[0]
     # A stem in one article or in more than half of them tells nothing of topics.
-    kept = np.flatnonzero((frequency >= 2) & (frequency <= len(sample) / 2))
-    idf = np.log(len(sample) / frequency[kept]).astype(np.float32)
+    kept = np.flatnonzero((frequency >= 2) & (frequency <= articles / 2))
+    idf = np.log(articles / frequency[kept]).astype(np.float32)
     matrix = weighted(counts[:, kept], idf).astype(np.float32)
     del counts
     dimensions = min(dimensions, min(matrix.shape) // 2)

@@ -198,6 +198,21 @@ def update_topics(
     return report
 
 
+def fold_in_topics(index_dir: Path | str, begin: Callable[[int], None] | None = None) -> int:
+    """Fold the live articles the index's topic space lacks into it; return how many.
+
+    A shard's space is fitted across shards: it is never fitted again from one shard.
+    """
+    folder = Path(index_dir)
+    record = read_record(folder)
+    topics = _load(folder, record) if record else None
+    if topics is None:
+        return 0
+    with open_index(folder).searcher() as searcher:
+        live = live_fingerprints(searcher.reader())
+        return _fold_in(folder, record, topics, searcher, live, begin)
+
+
 def fit_topics(index_dir: Path | str, reader, live: dict[str, int]) -> None:
     """Fit a topic space on a sample of the live articles and write it with all their vectors.
 
