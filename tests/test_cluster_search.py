@@ -24,9 +24,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 
 from search import Archive, ConcordanceSort, Filters, Period, Sort, open_archive
-from search.cluster.layout import shard_of, shard_paths, write_shards
+from search.cli import cli
+from search.cluster.layout import shard_of
 from search.ingest import collect_files
 from search.store.indexing import file_articles, index_files
 from web import create_app
@@ -36,8 +38,6 @@ ray = pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path("../shared/corpus/orangesum.jsonl.gz")
 SHARDS = 4
-# What the whole archive's indexing writes identically into every shard (layout.py).
-SHARED_FILES = ("fouille-duplicates.json", "fouille-definitions.json", "fouille-topics*")
 QUERIES = {
     "keywords": "cybersécurité collectivités",
     "one word": "retraites",
@@ -86,17 +86,14 @@ def write_jsonl(path: Path, articles: list) -> Path:
 
 
 def build(articles: list, root: Path) -> tuple[Path, Path]:
-    """Index the articles whole and in SHARDS shards; return both index folders."""
+    """Index the articles whole and, with fouille index --shards, in SHARDS shards."""
     root.mkdir(parents=True, exist_ok=True)
     single, sharded = root / "single", root / "sharded"
-    index_files(single, [write_jsonl(root / "whole.jsonl", articles)], procs=1)
-    for number, path in enumerate(shard_paths(sharded, SHARDS)):
-        mine = [a for a in articles if shard_of(a.id, SHARDS) == number]
-        index_files(path, [write_jsonl(root / f"part-{number}.jsonl", mine)], procs=1)
-        for pattern in SHARED_FILES:
-            for found in single.glob(pattern):
-                shutil.copy(found, path / found.name)
-    write_shards(sharded, SHARDS)
+    source = write_jsonl(root / "whole.jsonl", articles)
+    index_files(single, [source], procs=1)
+    command = ["index", "--shards", SHARDS, "--procs", 1, "--index", sharded, source]
+    result = CliRunner().invoke(cli, list(map(str, command)))
+    assert result.exit_code == 0, result.output
     return single, sharded
 
 

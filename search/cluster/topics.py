@@ -123,11 +123,13 @@ def _sample_counts(shards: list[_Shard], width: int) -> sparse.csr_matrix:
     owners = np.repeat(np.arange(len(shards)), sizes)
     starts = np.cumsum([0, *sizes])
     chosen = sample_positions(np.concatenate([s.fingerprints for s in shards]), topic_space.SAMPLE)
-    parts = [
-        shard.counts(shard.docnums[chosen[owners[chosen] == number] - starts[number]], width)
-        for number, shard in enumerate(shards)
-    ]
-    return sparse.vstack(parts).tocsr()
+    parts, places = [], []
+    for number, shard in enumerate(shards):
+        mine = np.flatnonzero(owners[chosen] == number)
+        parts.append(shard.counts(shard.docnums[chosen[mine] - starts[number]], width))
+        places.append(mine)
+    # Rows in the sample's order, as one index's fit has them.
+    return sparse.vstack(parts).tocsr()[np.argsort(np.concatenate(places))]
 
 
 def _fit_due(folders: list[Path], articles: int) -> bool:

@@ -70,14 +70,13 @@ class TextPostings:
 
 
 def sample_positions(fingerprints: np.ndarray, size: int) -> np.ndarray:
-    """Return the positions of the articles the basis is fitted on, in their order.
+    """Return the positions of the articles the basis is fitted on, by fingerprint.
 
     Fingerprints are content hashes: the smallest size are a random sample that the same
-    archive always gives, however it was indexed.
+    archive always gives, however it was indexed, and in an order that no layout changes (a
+    fit's floating-point sums follow the order of its rows: shards must fit as one index).
     """
-    if len(fingerprints) <= size:
-        return np.arange(len(fingerprints))
-    return np.sort(np.argsort(fingerprints, kind="stable")[:size])
+    return np.argsort(fingerprints, kind="stable")[:size]
 
 
 def weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -104,6 +103,9 @@ def fit_basis(texts: TextPostings, sample: np.ndarray, dimensions: int) -> tuple
 
 def basis_of(counts: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, ...]:
     """Return the columns a space fitted on these articles' stem counts keeps, idf, basis."""
+    # Each row's stems in column order, whichever segments or shards they were read from.
+    counts = counts.tocsr()
+    counts.sum_duplicates()
     frequency = np.diff(counts.tocsc().indptr)
     articles = counts.shape[0]
     # A stem in one article or in more than half of them tells nothing of topics.
