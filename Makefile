@@ -63,15 +63,17 @@ SIZES ?= 10000 35987
 RUNS ?= 3
 INDEX_RUNS ?= 1
 SAMPLE ?= 100
+# Fouille also in this many shards on a local Ray cluster (0: not measured).
+SHARDS ?= 4
 HTTP_SECONDS ?= 8
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,cluster]'
 	touch $@ $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes $(SIZES) --runs $(RUNS) --index-runs $(INDEX_RUNS) \
-		--sample $(SAMPLE) --http-seconds $(HTTP_SECONDS)
+		--sample $(SAMPLE) --http-seconds $(HTTP_SECONDS) --shards $(SHARDS)
 
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

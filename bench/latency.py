@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from search import Archive, Filters
+from search import Archive, Filters, open_archive
 
 from .measure import percentile
 from .querysets import Query
@@ -24,6 +24,16 @@ def fouille_engines(index_dir) -> dict[str, Callable[[Query, bool], object]]:
         return archive.rank_ids(query.text, limit=10)
 
     return {"fouille": page, "fouille (no snippets)": ranking}
+
+
+def sharded_engine(index_dir) -> Callable[[Query, bool], object]:
+    """Return the full result page of a sharded index, its shards as actors on a local Ray."""
+    archive = open_archive(index_dir, cluster="local")
+
+    def page(query: Query, facets: bool) -> object:
+        return archive.search_articles(query.text, _filters(query), per_page=10)
+
+    return page
 
 
 def peer_engine(peer) -> Callable[[Query, bool], object]:

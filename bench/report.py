@@ -11,6 +11,9 @@ TABLES = "benchmark-tables.md"
 PREDICTED = 1_000_000
 PLOT = "benchmark-scale.png"
 
+# Fouille in shards, written and searched by actors on a local Ray cluster (--shards).
+SHARDED = "fouille-shards-ray"
+
 
 def write_report(results: dict, out: Path) -> None:
     """Write the tables and the plot of results into the folder out."""
@@ -46,7 +49,8 @@ def _cell(summary: dict, digits: int = 0) -> str:
 def _indexing(size: int, rows: dict) -> list[str]:
     base = rows["fouille-all"]["docs_per_s"]["median"]
     lines = [
-        f"**Indexing {size:,} documents** (`-1`: one process or thread; `-all`: every core)",
+        f"**Indexing {size:,} documents** (`-1`: one process or thread; `-all`: every core; "
+        f"`{SHARDED}`: in shards written by actors on a local Ray cluster, `--shards`)",
         "",
         "| engine | docs/s | docs per CPU-second | peak MB | index MB | docs/s ÷ Fouille-all |",
         "|---|---|---|---|---|---|",

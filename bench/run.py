@@ -1,8 +1,10 @@
 """Run the benchmark: indexing, query latency, serving and HTTP load, Fouille and its peers.
 
 Usage: python -m bench.run [--sizes 10000 35987] [--runs 3] [--index-runs 1] [--sample N]
-[--http-seconds 10] [--work DIR] [--out docs]. Results go to WORK/results.json, and the
-tables and the plot to OUT (benchmark-tables.md, benchmark-scale.png).
+[--http-seconds 10] [--shards N] [--work DIR] [--out docs]. With --shards, Fouille is also
+built in N shards by actors on a local Ray cluster and searched through them. Results go to
+WORK/results.json, and the tables and the plot to OUT (benchmark-tables.md,
+benchmark-scale.png).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .corpus import read_records, write_corpus
-from .latency import fouille_engines, p50_p95, peer_engine, timings
+from .latency import fouille_engines, p50_p95, peer_engine, sharded_engine, timings
 from .load import load, serve
 from .measure import directory_mb, run_measured, summary
 from .peers import PEERS
 from .querysets import filtered_queries, keyword_queries, question_queries
-from .report import write_report
+from .report import SHARDED, write_report
 from .serving import measure_serving
 
 CORES = os.cpu_count() or 1
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--index-runs", type=int, default=1, help="runs of each index build")
     parser.add_argument("--sample", type=int, default=0, help="first N queries of each set")
     parser.add_argument("--http-seconds", type=float, default=10.0)
+    parser.add_argument("--shards", type=int, default=0, help="also N shards on a local Ray")
     parser.add_argument("--work", type=Path, default=Path(".bench-work"))
     parser.add_argument("--out", type=Path, default=Path("docs"))
     return parser
@@ -87,6 +90,12 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
             "--index",
         ),
     }
+    if options.shards:
+        builds[SHARDED] = (
+            [fouille, "index", "--rebuild", "--shards", str(options.shards), "--cluster", "local"]
+            + [str(source), "--procs", str(CORES)],
+            "--index",
+        )
     for name in PEERS:
         # SQLite writes in one thread whatever it is given.
         for threads in sorted({1, CORES}) if name == "tantivy" else [1]:
@@ -107,14 +116,14 @@ def _index_all(source: Path, work: Path, options, results: dict, size: int) -> d
             "peak_mb": asdict(summary([run.peak_mb for run in runs])),
             "size_mb": directory_mb(target),
         }
-        if label.startswith("fouille"):
+        if label in ("fouille-1", "fouille-all"):
             rows[label] |= phases(runs, size, target)
     results["sizes"][size] = {"indexing": rows}
     return {
         "fouille": work / "fouille-all",
         "sqlite-fts5": work / "sqlite-fts5-1",
         "tantivy": work / ("tantivy-1" if CORES == 1 else "tantivy-all"),
-    }
+    } | ({SHARDED: work / SHARDED} if options.shards else {})
 
 
 def phases(runs: list, size: int, target: Path) -> dict:
@@ -146,6 +155,8 @@ def _latency_all(indexes: dict, sets: dict, runs: int) -> dict:
     """Time every query set on every engine, runs times; keep each run's p50 and p95."""
     engines = fouille_engines(indexes["fouille"])
     engines |= {name: peer_engine(PEERS[name](indexes[name])) for name in PEERS}
+    if SHARDED in indexes:
+        engines[SHARDED] = sharded_engine(indexes[SHARDED])
     table = {}
     for set_name, queries in sets.items():
         table[set_name] = {}

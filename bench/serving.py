@@ -74,7 +74,8 @@ def _cold_starts(index_dir: Path, corpus: Path, queries: list[Query]) -> dict:
         first = _ms(port, _search(queries[0]))
         for query in queries[1:20]:
             _get(port, _search(query))
-        warm = [_ms(port, _search(query)) for query in queries[20:40]]
+        # A small sample (--sample) has fewer than 40 queries: the warm ones are what is left.
+        warm = [_ms(port, _search(query)) for query in queries[20:40] or queries[1:]]
         _commit(index_dir, corpus)
         after = _ms(port, _search(queries[0]))
         return {
