@@ -25,6 +25,7 @@ from search.store.clustering import live_fingerprints
 from search.store.definitions import SIDECAR as DEFINITIONS
 from search.store.index import open_index
 from search.store.topics import load_topics
+from web import create_app
 
 DATA = ROOT / "data"
 FOUILLE = Path(sys.executable).with_name("fouille")
@@ -326,12 +327,34 @@ def test_indexing_without_cluster_never_imports_ray(tmp_path, split):
         "from search.cli import cli\n"
         f"args = ['index', *{split!r}, '--index', {str(tmp_path / 'ix')!r}, {str(DATA)!r}]\n"
         "assert CliRunner().invoke(cli, args).exit_code == 0\n"
-        "if not args[1:2] == ['--shards']:\n"
-        "    found = CliRunner().invoke(cli, ['search', 'retraites', '--index', args[-2]])\n"
-        "    assert found.exit_code == 0, found.output\n"
+        "found = CliRunner().invoke(cli, ['search', 'retraites', '--index', args[-2]])\n"
+        "assert found.exit_code == 0 and 'retraites' in found.output.lower(), found.output\n"
         "print('ray' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.parametrize("query", ["retraites", "Comment se protéger du virus ?", "cyber*"])
+def test_sharded_index_searched_without_cluster_answers_as_one_index(tmp_path, query):
+    index("--index", tmp_path / "one", DATA)
+    index("--shards", "3", "--index", tmp_path / "sharded", DATA)
+    pages = []
+    for name in ("one", "sharded"):
+        found = CliRunner().invoke(
+            cli, ["search", query, "--json", "--limit", "20", "--index", str(tmp_path / name)]
+        )
+        assert found.exit_code == 0, found.output
+        payload = json.loads(found.output)
+        pages.append([(hit["id"], round(hit["score"], 9)) for hit in payload["hits"]])
+    assert pages[0] and pages[0] == pages[1]
+
+
+def test_site_serves_a_sharded_index_without_cluster(tmp_path):
+    index("--shards", "2", "--index", tmp_path / "sharded", DATA)
+    app = create_app({"INDEX": str(tmp_path / "sharded"), "TESTING": True})
+    page = app.test_client().get("/recherche?q=retraites")
+    assert page.status_code == 200
+    assert "résultat" in page.get_data(as_text=True)

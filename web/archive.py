@@ -11,7 +11,8 @@ def get_archive():
     """Return this app's open index, opening it if needed (so a later build is picked up).
 
     With the CLUSTER setting (a Ray address, or "local"), the index is a sharded one, searched
-    through its shards' actors (``ShardedArchive``), with the same methods.
+    through its shards' actors (``ShardedArchive``), with the same methods; a sharded index
+    without it is searched by this process, shard after shard.
     """
     archive = current_app.extensions.get("fouille.archive")
     if archive is None:

@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from .. import (
-    Archive,
     ConcordanceSort,
     Period,
     Sort,
     concordance_export,
     csv_chunks,
     json_chunks,
+    open_archive,
     trends_export,
 )
 from .base import cli, index_option, reported
@@ -57,7 +57,7 @@ def export_command(queries, index_dir, fmt, kind, by, sort, output, **filters):
     """Export every article matching QUERY (or trends of up to four QUERIES) as CSV or JSON."""
     if kind != "trends" and len(queries) > 1:
         raise click.UsageError(f'give one query (quote words: "{" ".join(queries)}")')
-    archive = Archive(index_dir)
+    archive = open_archive(index_dir)
     chosen = filters_from(**filters)
     if kind == "results":
         export = archive.export_results(" ".join(queries), chosen, Sort(sort))

@@ -14,6 +14,7 @@ from .. import (
     MAX_WILDCARDS,
     Archive,
     Sort,
+    open_archive,
     results_payload,
     stats_payload,
 )
@@ -38,7 +39,7 @@ from .filtering import filter_options, filters_from, sort_option
 @reported
 def search_command(query, index_dir, limit, page, sort, all_duplicates, as_json, **filters):
     """Search the index."""
-    results = Archive(index_dir).search_articles(
+    results = open_archive(index_dir).search_articles(
         query,
         filters_from(**filters),
         Sort(sort),

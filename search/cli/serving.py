@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .. import (
-    Archive,
+    open_archive,
 )
 from ..cluster.layout import read_shards
 from .base import cli, index_option, reported
@@ -39,7 +39,8 @@ def serve_command(index_dir, host, port, workers, cluster):
     from .server import run_server
 
     if cluster is None:
-        Archive(index_dir).count()  # Fail here, with a clear message, rather than in each worker.
+        # Fail here, with a clear message, rather than in each worker.
+        open_archive(index_dir).count()
         click.echo(f"Fouille: http://{host}:{port}/ (index {index_dir}, {workers} workers)")
         run_server(host, port, workers)
         return

@@ -6,15 +6,22 @@ from pathlib import Path
 
 
 def open_archive(path: Path | str, cluster: str | None = None, time_budget: float | None = None):
-    """Return the archive at path: one index, or with cluster (a Ray address, or "local"), the
-    shards of a sharded index searched by their actors on that Ray cluster.
+    """Return the archive at path: one index, or the shards of a sharded index.
 
-    Ray is imported only with cluster.
+    With cluster (a Ray address, or "local") the shards are searched by their actors on that
+    Ray cluster; without, by this process, one after another. Ray is imported only with cluster.
     """
     from ..archive import Archive
+    from .layout import read_shards, shard_paths
+    from .shard import ShardSearch
+    from .sharded import ShardedArchive, local_transport
 
     if cluster is None:
-        return Archive(path, time_budget=time_budget)
+        shards = read_shards(path)
+        if shards is None:
+            return Archive(path, time_budget=time_budget)
+        searches = [ShardSearch(folder, time_budget) for folder in shard_paths(path, shards)]
+        return ShardedArchive(path, shards, local_transport(searches), time_budget)
     from .actor import ray_archive
 
     return ray_archive(path, cluster, time_budget)
