@@ -398,6 +398,8 @@ VARIANTS = {
         f"on_base_feedback_words_{n}": functools.partial(setattr, feedback, "FEEDBACK_WORDS", n)
         for n in (3, 5, 8, 12)
     },
+    # Every word of the best titles fed back, as before the rarest eight were chosen.
+    "on_base_feedback_all_words": lambda: setattr(feedback, "FEEDBACK_WORDS", None),
     # How many of the best matches proximity, feedback and the sentence signals reorder.
     **{
         f"on_base_window_{n}": functools.partial(setattr, ranking, "RESCORE_WINDOW", n)
