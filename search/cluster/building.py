@@ -243,10 +243,9 @@ class ShardedBatch:
         finally:
             counts = self.writers.wait([self.writers.call(s, "close") for s in range(self.shards)])
             for count in counts:
-                self.segments.written += count.written
-                self.segments.merged += count.merged
-                self.segments.made += count.made
-                self.segments.held += count.held
+                self.segments.add(count)
+            # The sharded index holds every shard's segments, not the last shard's.
+            self.segments.held = sum(count.held for count in counts)
 
     def _send(self, shard: int) -> None:
         if self.waiting[shard]:
