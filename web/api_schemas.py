@@ -10,6 +10,17 @@ _TEXT = {"type": "string"}
 _DATE = {"type": ["string", "null"], "description": "Date ISO 8601, ou null si inconnue."}
 _COUNT = {"type": "integer", "minimum": 0}
 _FLAG = {"type": "boolean"}
+# What a result and an article both give of an article.
+_ARTICLE_FIELDS = {
+    "id": _TEXT,
+    "title": _TEXT,
+    "url": _TEXT,
+    "published": _DATE,
+    "author": _TEXT,
+    "source": _TEXT,
+    "section": _TEXT,
+    "tags": {"type": "array", "items": _TEXT},
+}
 
 
 def _object(properties: dict, description: str = "") -> dict:
@@ -44,15 +55,8 @@ SCHEMAS = {
     ),
     "Duplicate": _object({"id": _TEXT, "title": _TEXT, "published": _DATE}),
     "Hit": _object(
-        {
-            "id": _TEXT,
-            "title": _TEXT,
-            "url": _TEXT,
-            "published": _DATE,
-            "author": _TEXT,
-            "source": _TEXT,
-            "section": _TEXT,
-            "tags": {"type": "array", "items": _TEXT},
+        _ARTICLE_FIELDS
+        | {
             "score": {"type": ["number", "null"], "description": "null si trié par date."},
             "snippet": _TEXT | {"description": "Extrait en HTML, les mots cherchés en <mark>."},
             "duplicates": {"type": "array", "items": _ref("Duplicate")},
@@ -89,15 +93,8 @@ SCHEMAS = {
         "Une page de résultats.",
     ),
     "Article": _object(
-        {
-            "id": _TEXT,
-            "title": _TEXT,
-            "url": _TEXT,
-            "published": _DATE,
-            "author": _TEXT,
-            "source": _TEXT,
-            "section": _TEXT,
-            "tags": {"type": "array", "items": _TEXT},
+        _ARTICLE_FIELDS
+        | {
             "summary": _TEXT,
             "body": _TEXT,
         },
