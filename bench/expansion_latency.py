@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
-
-import numpy as np
 
 import search.ranking.ranker as ranker
 from bench.headlines import headline_set
+from bench.latency import ranking_p50_p95
 from search import Archive
 from search.store.definitions import SIDECAR
 
@@ -41,12 +39,7 @@ def main(folder: str) -> None:
         for round_ in (1, 2):
             for ranking, (meanings, feedback) in (("before", before), ("shipped", shipped)):
                 ranker.meanings, ranker.feedback_words = meanings, feedback
-                times = []
-                for text in texts:
-                    started = time.perf_counter()
-                    archive.rank_ids(text, 10)
-                    times.append((time.perf_counter() - started) * 1000)
-                p50, p95 = np.percentile(times, [50, 95])
+                p50, p95 = ranking_p50_p95(archive, texts)
                 print(f"{name} round {round_} {ranking}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     ranker.meanings, ranker.feedback_words = shipped
 

@@ -54,6 +54,16 @@ def timings(engine: Callable[[Query, bool], object], queries: list[Query]) -> li
     return times
 
 
+def ranking_p50_p95(archive, texts: list[str]) -> tuple[float, float]:
+    """Return the median and 95th percentile ms of ranking each text's best ten (ids only)."""
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        archive.rank_ids(text, 10)
+        times.append((time.perf_counter() - started) * 1000)
+    return p50_p95(times)
+
+
 def p50_p95(times: list[float]) -> tuple[float, float]:
     """Return the median and 95th percentile of times."""
     return percentile(times, 50), percentile(times, 95)
