@@ -76,7 +76,8 @@ def expand(weight=0.5, inner=None):
         current[0] = text
         return original_parse(text)
 
-    def bm25(snapshot, entries):
+    # The ranker also passes the query's shape and statistics: one index's own, as measured.
+    def bm25(snapshot, entries, *_):
         scores = original_bm25(snapshot, entries)
         defined = definitions(snapshot)
         words = [w for w in re.findall(r"[\w-]+", current[0]) if w.upper() in defined]
@@ -136,11 +137,12 @@ def expand_all(weight=0.25, inner=None, match=False, acronyms=True, variants=Tru
         current[0] = text
         return original_parse(text)
 
-    def bm25(snapshot, entries):
+    # The ranker also passes the query's shape and statistics: one index's own, as measured.
+    def bm25(snapshot, entries, *_):
         return original_bm25(snapshot, entries) + weight * extra(snapshot)
 
-    def matches(snapshot, parsed):
-        found = original_matches(snapshot, parsed)
+    def matches(snapshot, parsed, *rest):
+        found = original_matches(snapshot, parsed, *rest)
         more = extra(snapshot)
         if match and not isinstance(more, float):
             found |= (more > 0) & snapshot.live

@@ -48,7 +48,7 @@ def dirichlet(snapshot, entries, mu=300.0):
     lengths = sum(w * snapshot.field_lengths(f) for f, w in weights.items())
     collection = float(lengths[snapshot.live].sum())
     fields_of: dict[str, list[str]] = {}
-    for fieldname, text in scoring._terms(snapshot, entries):
+    for fieldname, text in scoring.index_terms(snapshot.statistics, entries):
         if fieldname in weights:
             fields_of.setdefault(text, []).append(fieldname)
     scores, words = np.zeros(snapshot.size), 0
@@ -72,7 +72,9 @@ def dirichlet(snapshot, entries, mu=300.0):
 
 def coordination_power(power):
     original = scoring.coordination
-    ranking.coordination = lambda snapshot, groups: original(snapshot, groups) ** power
+    ranking.coordination = lambda snapshot, groups, *rest: (
+        original(snapshot, groups, *rest) ** power
+    )
 
 
 def early_bonus(weight, within=50):
@@ -99,12 +101,12 @@ def long_query_only(patch):
     """Apply a patch of ``scoring._per_field``'s globals only while it scores a long query."""
     original = scoring._per_field
 
-    def per_field(snapshot, terms):
+    def per_field(snapshot, stats, terms, *rest, **named):
         saved = {name: getattr(scoring, name) for name in patch}
         for name, value in patch.items():
             setattr(scoring, name, value)
         try:
-            return original(snapshot, terms)
+            return original(snapshot, stats, terms, *rest, **named)
         finally:
             for name, value in saved.items():
                 setattr(scoring, name, value)
@@ -148,7 +150,7 @@ def written_coordination(power=1.0, rarity=None, long_power=None, words=16, boos
     rarity = rarity or (lambda n, df: math.log(1 + n / df))
     boost = boost or (lambda form: 1.0)
 
-    def coordination(snapshot, forms):
+    def coordination(snapshot, forms, *_):
         held = np.zeros(snapshot.size)
         total = 0.0
         for form in dict.fromkeys(forms):
@@ -174,7 +176,7 @@ def forms_bm25(weight, long_only=False, words=16):
         current[0] = parsed.forms
         return parsed
 
-    def bm25(snapshot, entries):
+    def bm25(snapshot, entries, *_):
         scores = original_bm25(snapshot, entries)
         forms = list(dict.fromkeys(current[0]))
         if long_only and len(forms) <= words:
@@ -183,7 +185,10 @@ def forms_bm25(weight, long_only=False, words=16):
             found = snapshot.postings("forms", form)
             if len(found.docs):
                 w = weight * scoring.idf(snapshot.size, len(found.docs))
-                tf, norm = found.freqs, scoring._norm(snapshot, "body", found.docs)
+                tf, norm = (
+                    found.freqs,
+                    scoring._norm(snapshot, snapshot.statistics, "body", found.docs),
+                )
                 scores[found.docs] += w * tf * (scoring.K1 + 1) / (tf + scoring.K1 * norm)
         return scores
 
@@ -200,7 +205,7 @@ def sentences_geomean(delta, words=16):
         current[0] = text
         return original_parse(text)
 
-    def bm25(snapshot, entries):
+    def bm25(snapshot, entries, *_):
         scores = original_bm25(snapshot, entries)
         if len({t for _, t, _ in entries}) <= words:
             return scores
@@ -222,7 +227,7 @@ def sentences_geomean(delta, words=16):
 def per_field_union_idf():
     """Per-field saturation, but each word's IDF counted over articles holding it anywhere."""
 
-    def per_field(snapshot, terms):
+    def per_field(snapshot, stats, terms, *rest, **named):
         scores = np.zeros(snapshot.size)
         holders: dict[str, set] = {}
         for fieldname, text in terms:
@@ -233,7 +238,7 @@ def per_field_union_idf():
             if len(found.docs):
                 rarity = scoring.idf(snapshot.size, len(holders[text]))
                 weight = TEXT_FIELDS.get(fieldname, 1.0) * rarity
-                tf, norm = found.freqs, scoring._norm(snapshot, fieldname, found.docs)
+                tf, norm = found.freqs, scoring._norm(snapshot, stats, fieldname, found.docs)
                 scores[found.docs] += weight * tf * (scoring.K1 + 1) / (tf + scoring.K1 * norm)
         return scores
 
@@ -244,12 +249,12 @@ def passage_rarest(keep):
     """Score a passage's BM25 on its `keep` rarest words only (coordination keeps them all)."""
     original = scoring._per_field
 
-    def per_field(snapshot, terms):
+    def per_field(snapshot, stats, terms, *rest, **named):
         frequency = {}
         for fieldname, text in terms:
             frequency[text] = max(frequency.get(text, 0), snapshot.frequency(fieldname, text))
         rarest = set(sorted(frequency, key=frequency.get)[:keep])
-        return original(snapshot, [(f, t) for f, t in terms if t in rarest])
+        return original(snapshot, stats, [(f, t) for f, t in terms if t in rarest], *rest, **named)
 
     scoring._per_field = per_field
 
@@ -280,7 +285,9 @@ VARIANTS = {
     # The ranking before the query's shape counted (issue 18): every query as a sentence.
     "before_shape": lambda: None,
     # The ranking before issue 18: BM25F alone for short queries, no title evidence added.
-    "bm25f_alone": lambda: tv._short_only(scoring._bm25f),
+    "bm25f_alone": lambda: tv._short_only(
+        lambda snapshot, terms: scoring._bm25f(snapshot, snapshot.statistics, terms)
+    ),
     "always_bm25f": lambda: setattr(scoring, "LONG_QUERY", 10**6),
     "always_per_field": lambda: setattr(scoring, "LONG_QUERY", 0),
     "long_query_8": lambda: setattr(scoring, "LONG_QUERY", 8),
@@ -418,9 +425,11 @@ SHIPPED = ("base", "on_base_")
 
 def _before_shape() -> None:
     """Rank every query as a sentence, as before the shape counted, whatever BM25 is patched in."""
-    search.ranking.query.asks_about = lambda text: False
+    # parse_query reads the shape through these two names (query.py imports them).
+    search.ranking.query.is_question = search.ranking.query.is_keywords = lambda text: False
     patched = ranking.bm25
-    ranking.bm25 = lambda snapshot, entries, about=False: patched(snapshot, entries)
+    # One index's own statistics: what every variant but the shipped one was measured with.
+    ranking.bm25 = lambda snapshot, entries, about=False, stats=None: patched(snapshot, entries)
 
 
 _archive: Archive | None = None

@@ -70,7 +70,10 @@ def field_scores(snapshot, terms, fieldname, b=None, k1=None):
             found = snapshot.postings(name, text)
             if len(found.docs):
                 weight = TEXT_FIELDS.get(name, 1.0) * scoring.idf(snapshot.size, len(found.docs))
-                tf, norm = found.freqs, scoring._norm(snapshot, name, found.docs)
+                tf, norm = (
+                    found.freqs,
+                    scoring._norm(snapshot, snapshot.statistics, name, found.docs),
+                )
                 scores[found.docs] += weight * tf * (k1 + 1) / (tf + k1 * norm)
     finally:
         scoring.B = saved
@@ -80,10 +83,10 @@ def field_scores(snapshot, terms, fieldname, b=None, k1=None):
 def _short_only(score):
     """Patch BM25 for queries of up to LONG_QUERY words; passages keep per-field saturation."""
 
-    def bm25(snapshot, entries):
-        terms = scoring._terms(snapshot, entries)
+    def bm25(snapshot, entries, about=False, stats=None):
+        terms = scoring.index_terms(snapshot.statistics, entries)
         if scoring.is_passage(entries):
-            return scoring._per_field(snapshot, terms)
+            return scoring._per_field(snapshot, snapshot.statistics, terms)
         return score(snapshot, terms)
 
     scoring.bm25 = bm25
@@ -95,9 +98,9 @@ def tau_mix():
 
     def score(snapshot, terms):
         tau = distinct_share(snapshot)
-        return (1 - tau) * scoring._bm25f(snapshot, terms) + tau * scoring._per_field(
-            snapshot, terms
-        )
+        return (1 - tau) * scoring._bm25f(
+            snapshot, snapshot.statistics, terms
+        ) + tau * scoring._per_field(snapshot, snapshot.statistics, terms)
 
     _short_only(score)
 
@@ -108,7 +111,7 @@ def tau_title_add(scale=1.0):
     def score(snapshot, terms):
         tau = distinct_share(snapshot)
         title = field_scores(snapshot, terms, "title")
-        return scoring._bm25f(snapshot, terms) + scale * tau * title
+        return scoring._bm25f(snapshot, snapshot.statistics, terms) + scale * tau * title
 
     _short_only(score)
 
@@ -123,10 +126,10 @@ def shared_title(power=1.0, mode="per_field", title_weight=None, title_b=None, t
             title = field_scores(snapshot, terms, "title", b=title_b, k1=title_k1)
             if title_weight is not None:
                 title *= title_weight / TEXT_FIELDS["title"]
-            return scoring._per_field(snapshot, rest) + share * title
+            return scoring._per_field(snapshot, snapshot.statistics, rest) + share * title
         if mode == "add":
             title = field_scores(snapshot, terms, "title", b=title_b, k1=title_k1)
-            return scoring._bm25f(snapshot, terms) + share * title
+            return scoring._bm25f(snapshot, snapshot.statistics, terms) + share * title
         return _bm25f_scaled(snapshot, terms, share)
 
     _short_only(score)
@@ -147,7 +150,9 @@ def _bm25f_scaled(snapshot, terms, share):
             if fieldname == "title":
                 weight = weight * share[found.docs]
             frequency[found.docs] += (
-                weight * found.freqs / scoring._norm(snapshot, fieldname, found.docs)
+                weight
+                * found.freqs
+                / scoring._norm(snapshot, snapshot.statistics, fieldname, found.docs)
             )
             held[found.docs] = True
         docs = np.flatnonzero(held)
@@ -211,8 +216,8 @@ def tau_path(title_weight=None, title_b=None, title_prox=False, power=1.0):
         title = field_scores(snapshot, terms, "title", b=title_b)
         if title_weight is not None:
             title *= title_weight / TEXT_FIELDS["title"]
-        per_field = scoring._per_field(snapshot, rest) + title
-        return (1 - tau) * scoring._bm25f(snapshot, terms) + tau * per_field
+        per_field = scoring._per_field(snapshot, snapshot.statistics, rest) + title
+        return (1 - tau) * scoring._bm25f(snapshot, snapshot.statistics, terms) + tau * per_field
 
     _short_only(score)
     if title_prox:
@@ -242,8 +247,8 @@ def tau_path_by_length(cover=True, words=6):
 
     def score(snapshot, terms):
         current[0] = w = weight(snapshot, len({t for _, t in terms}))
-        per_field = scoring._per_field(snapshot, terms)
-        return (1 - w) * scoring._bm25f(snapshot, terms) + w * per_field
+        per_field = scoring._per_field(snapshot, snapshot.statistics, terms)
+        return (1 - w) * scoring._bm25f(snapshot, snapshot.statistics, terms) + w * per_field
 
     _short_only(score)
     original = ranker.proximity
@@ -265,7 +270,7 @@ def per_field_union(snapshot, terms):
         found = snapshot.postings(name, text)
         if len(found.docs):
             weight = TEXT_FIELDS.get(name, 1.0) * scoring.idf(snapshot.size, len(holders[text]))
-            tf, norm = found.freqs, scoring._norm(snapshot, name, found.docs)
+            tf, norm = found.freqs, scoring._norm(snapshot, snapshot.statistics, name, found.docs)
             scores[found.docs] += weight * tf * (scoring.K1 + 1) / (tf + scoring.K1 * norm)
     return scores
 
@@ -275,7 +280,9 @@ def tau_union(scale_proximity=False, title_prox=False):
 
     def score(snapshot, terms):
         tau = distinct_share(snapshot)
-        return (1 - tau) * scoring._bm25f(snapshot, terms) + tau * per_field_union(snapshot, terms)
+        return (1 - tau) * scoring._bm25f(
+            snapshot, snapshot.statistics, terms
+        ) + tau * per_field_union(snapshot, terms)
 
     _short_only(score)
     if title_prox:
@@ -315,5 +322,5 @@ def shape_route(patch=None, declarative=None):
         return original_parse(text)
 
     search.archive.parse_query = parse
-    ranker.bm25 = lambda snapshot, entries: paths[current[0]][0](snapshot, entries)
+    ranker.bm25 = lambda snapshot, entries, *_: paths[current[0]][0](snapshot, entries)
     ranker.proximity = lambda snapshot, groups, docs: paths[current[0]][1](snapshot, groups, docs)
