@@ -341,6 +341,13 @@ VARIANTS = {
     "sentence_terms_0": lambda: setattr(ranking, "SENTENCE_TERMS", 0),
     "sentence_terms_6": lambda: setattr(ranking, "SENTENCE_TERMS", 6),
     "sentence_terms_16": lambda: setattr(ranking, "SENTENCE_TERMS", 16),
+    # The sentence weights before the title's share joined them (fifth session's fit).
+    "on_base_no_title_share": lambda: ranking.SENTENCE_WEIGHTS.update(
+        topic=1.25, likelihood=1.0, coordination=1.5, title=0.0
+    ),
+    "on_base_title_share_old_weights": lambda: ranking.SENTENCE_WEIGHTS.update(
+        topic=1.25, likelihood=1.0, coordination=1.5, title=0.5
+    ),
     # Issue 18: the title counts as much as titles are distinct (bench/title_variants.py).
     "tau_mix": tv.tau_mix,
     "tau_title_add": tv.tau_title_add,

@@ -118,6 +118,36 @@ def test_pasted_passage_is_ranked_by_its_words_not_by_their_closeness(tmp_path):
     assert near == ["cite", "epars"]
 
 
+def test_lead_finds_the_article_whose_headline_it_echoes_before_a_sibling_saying_it_more(
+    tmp_path,
+):
+    lead = (
+        "Les pompiers du Var ont maîtrisé samedi un incendie de forêt qui menaçait plusieurs "
+        "villages de l’arrière-pays."
+    )
+    told = (
+        "Les pompiers du Var ont lutté trois jours contre un incendie de forêt. Samedi, le feu "
+        "qui menaçait plusieurs villages de l’arrière-pays était maîtrisé. "
+    )
+    articles = [
+        {
+            "id": "suite",
+            "title": "Incendie de forêt maîtrisé dans le Var : les vignerons comptent leurs "
+            "pertes, les routes restent coupées",
+            "text": told * 3 + "Les vignerons attendent les experts des assurances. " * 6,
+        },
+        {
+            "id": "recit",
+            "title": "Incendie de forêt maîtrisé dans le Var",
+            "text": "Samedi, les pompiers ont maîtrisé un incendie de forêt qui menaçait "
+            "plusieurs villages de l’arrière-pays du Var. " + FILLER * 6,
+        },
+    ]
+    # The sibling's text repeats the lead's words three times; the article written with the
+    # lead has a headline made of them alone.
+    assert ranked(tmp_path, articles, lead) == ["recit", "suite"]
+
+
 def test_words_as_typed_outrank_other_forms_of_the_same_stems(tmp_path):
     # "élections municipales" and "élection municipale" share their stems.
     articles = [

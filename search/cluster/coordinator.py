@@ -221,11 +221,7 @@ class Coordinator:
         held = [n for n in self.shards if len(parts[n])]
         found = self.call("features", per_shard={n: (query.token, parts[n]) for n in held})
         names = set.intersection(*(set(found[n]) for n in held))
-        features = {
-            name: np.concatenate([found[n][name] for n in held])
-            for name in ("unlikely", "coordination", "topic")
-            if name in names
-        }
+        features = {name: np.concatenate([found[n][name] for n in held]) for name in sorted(names)}
         signals = sentence_signals(features)
         bounds = np.cumsum([0] + [len(parts[n]) for n in held])
         per_shard = {n: (query.token, count) for n in self.shards}

@@ -25,7 +25,15 @@ from ..store.statistics import Statistics
 from .expansion import WEIGHT, meanings
 from .feedback import feedback_scores, feedback_words
 from .query import Parsed
-from .scoring import bm25, coordination, expansions, is_passage, likelihood, title_bm25
+from .scoring import (
+    bm25,
+    coordination,
+    expansions,
+    is_passage,
+    likelihood,
+    title_bm25,
+    title_share,
+)
 
 # Proximity reads positions, which costs; only the best hits are worth it. Beyond this window
 # the order stands, so that pages never repeat or skip an article.
@@ -37,12 +45,14 @@ PROXIMITY_FIELD = "body"
 # The best matches of a query of more than SENTENCE_TERMS words (a sentence or more: a lead,
 # a paragraph pasted in, a long question) are raised by exp(Σ weight × signal): the cosine of
 # query and article in the archive's topic space, the article's reciprocal rank by query
-# likelihood (FUSION_K / (FUSION_K + rank)), and once more the share of the query's words it
-# holds as written. Weights fitted on 3,000 held-out leads, not on the dev sets
-# (bench/relevance_sentence.py); below seven words a topic is too little to go by: PIAF's
-# short questions lose by it (docs/RELEVANCE.md).
+# likelihood (FUSION_K / (FUSION_K + rank)), once more the share of the query's words it
+# holds as written, and the share of its title made of the query's words (a lead and its
+# headline are written together: the sibling articles on the same story hold the lead's words
+# in their text as much, less often in their title). Weights fitted on 3,000 held-out leads,
+# not on the dev sets (bench/relevance_sentence.py); below seven words a topic is too little
+# to go by: PIAF's short questions lose by it (docs/RELEVANCE.md).
 SENTENCE_TERMS = 6
-SENTENCE_WEIGHTS = {"topic": 1.25, "likelihood": 1.0, "coordination": 1.5}
+SENTENCE_WEIGHTS = {"topic": 1.5, "likelihood": 2.0, "coordination": 2.5, "title": 1.0}
 FUSION_K = 60
 
 
@@ -200,9 +210,11 @@ def window_features(
     snapshot: Snapshot, parsed: Parsed, entries, window, held, stats: Statistics
 ) -> dict[str, np.ndarray]:
     """Return what each article of the window brings to the sentence signals, on its own."""
+    titled = [t for group in parsed.groups for f, t, p in group if f == "title" and not p]
     found = {
         "unlikely": -likelihood(snapshot, entries, window, stats),
         "coordination": held[window],
+        "title": title_share(snapshot, titled, window),
     }
     if snapshot.topics is not None:
         stems = Counter(t for group in parsed.groups for f, t, p in group if f == "body" and not p)
@@ -215,9 +227,8 @@ def signal_values(found: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     unlikely = found["unlikely"]
     # Equally likely articles share a rank: the one above those less likely.
     ranks = np.searchsorted(np.sort(unlikely), unlikely) + 1
-    signals = {"likelihood": FUSION_K / (FUSION_K + ranks), "coordination": found["coordination"]}
-    if "topic" in found:
-        signals["topic"] = found["topic"]
+    signals = {name: values for name, values in found.items() if name != "unlikely"}
+    signals["likelihood"] = FUSION_K / (FUSION_K + ranks)
     return signals
 
 

@@ -94,6 +94,23 @@ def title_bm25(
     return scores
 
 
+def title_share(snapshot: Snapshot, words: Iterable[str], docnums: np.ndarray) -> np.ndarray:
+    """Return the share of each document's title made of the given words (0 without one).
+
+    Reads only the titles' postings of the words and looks up only the given documents.
+    """
+    held = np.zeros(len(docnums), dtype=np.float64)
+    lengths = snapshot.field_lengths("title")
+    if lengths is None:
+        return held
+    for word in dict.fromkeys(words):
+        found = snapshot.postings("title", word)
+        if len(found.docs):
+            rows, hit = found.rows(docnums)
+            held[hit] += found.freqs[rows[hit]]
+    return held / np.maximum(lengths[docnums], 1)
+
+
 def is_passage(entries: Iterable[Entry]) -> bool:
     """Return whether a query holds more than LONG_QUERY distinct words: a passage pasted in."""
     return len({text for _, text, _ in entries}) > LONG_QUERY
