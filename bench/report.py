@@ -29,7 +29,9 @@ def tables(results: dict) -> str:
         f"Run {results['date']} on {results['cores']} cores, {results['seconds'] / 60:.1f} min: "
         f"`python -m bench.run --sizes {' '.join(map(str, options['sizes']))} "
         f"--runs {options['runs']} --index-runs {options['index_runs']} "
-        f"--sample {options['sample']} --http-seconds {options['http_seconds']:g}`.",
+        f"--sample {options['sample']} --http-seconds {options['http_seconds']:g}"
+        + (f" --shards {options['shards']}" if options.get("shards") else "")
+        + "`.",
         "Cells: median of the runs (lowest–highest).",
         "",
     ]

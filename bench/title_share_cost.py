@@ -37,7 +37,7 @@ def cost_ms(snapshot, text: str) -> float | None:
     if not (found.scored and ranking.is_sentence(entries)):
         return None
     window = found.top(ranking.RESCORE_WINDOW)
-    words = [t for group in parsed.groups for f, t, p in group if f == "title" and not p]
+    words = ranking.query_stems(parsed, "title")
     times = []
     for _ in range(6):
         started = time.perf_counter()

@@ -210,16 +210,22 @@ def window_features(
     snapshot: Snapshot, parsed: Parsed, entries, window, held, stats: Statistics
 ) -> dict[str, np.ndarray]:
     """Return what each article of the window brings to the sentence signals, on its own."""
-    titled = [t for group in parsed.groups for f, t, p in group if f == "title" and not p]
     found = {
         "unlikely": -likelihood(snapshot, entries, window, stats),
         "coordination": held[window],
-        "title": title_share(snapshot, titled, window),
+        "title": title_share(snapshot, query_stems(parsed, "title"), window),
     }
     if snapshot.topics is not None:
-        stems = Counter(t for group in parsed.groups for f, t, p in group if f == "body" and not p)
+        stems = Counter(query_stems(parsed, "body"))
         found["topic"] = snapshot.topics.similarity(stems, window)
     return found
+
+
+def query_stems(parsed: Parsed, fieldname: str) -> list[str]:
+    """Return the stems of the query's words (not prefixes) searched in a field, repeats kept."""
+    return [
+        t for group in parsed.groups for f, t, prefix in group if f == fieldname and not prefix
+    ]
 
 
 def signal_values(found: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
